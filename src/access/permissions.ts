@@ -1,0 +1,54 @@
+import { AppError } from '../api/errors.js';
+import type { ResourceName } from '../model/resource.js';
+import type { Actor, Role } from './actor.js';
+
+export type Action = 'read' | 'create' | 'update' | 'delete';
+export type Subject = ResourceName | 'members' | 'tokens' | 'org' | 'changes' | 'tenant-footprint';
+
+const ALL: Action[] = ['read', 'create', 'update', 'delete'];
+const READ: Action[] = ['read'];
+
+/**
+ * Who may do what, in one table. A tenant-viewer reads only its tenant and that tenant's footprint; the
+ * database adds the tenant limit again (app.tenant_id policies). Tokens: every role manages its own.
+ */
+const MATRIX: Record<Role, Partial<Record<Subject, Action[]>>> = {
+  owner: {
+    services: ALL, vendors: ALL, tenants: ALL, systems: ALL, 'data-flows': ALL,
+    members: ALL, tokens: ALL, org: ['read', 'update'], changes: READ, 'tenant-footprint': READ,
+  },
+  'isms-manager': {
+    services: ALL, vendors: ALL, tenants: ALL, systems: ALL, 'data-flows': ALL,
+    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ,
+  },
+  engineer: {
+    services: READ, vendors: READ, tenants: READ, systems: ALL, 'data-flows': ALL,
+    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ,
+  },
+  auditor: {
+    services: READ, vendors: READ, tenants: READ, systems: READ, 'data-flows': READ,
+    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ,
+  },
+  'tenant-viewer': {
+    tenants: READ, tokens: ALL, org: READ, 'tenant-footprint': READ,
+  },
+};
+
+export function can(actor: Pick<Actor, 'role'>, action: Action, subject: Subject): boolean {
+  return MATRIX[actor.role][subject]?.includes(action) ?? false;
+}
+
+/** Throws `forbidden` unless the actor's role allows the action. */
+export function authorize(actor: Pick<Actor, 'role'>, action: Action, subject: Subject): void {
+  if (!can(actor, action, subject)) throw new AppError('forbidden', `Your role (${actor.role}) cannot ${action} ${subject}.`);
+}
+
+/** What the viewer may do with a kind of object; sent with responses so the web app hides buttons it would refuse. */
+export function abilities(actor: Pick<Actor, 'role'>, subject: Subject): Record<Action, boolean> {
+  return { read: can(actor, 'read', subject), create: can(actor, 'create', subject), update: can(actor, 'update', subject), delete: can(actor, 'delete', subject) };
+}
+
+/** The whole matrix for one role (GET /api/auth/me). */
+export function permissionsOf(role: Role): Partial<Record<Subject, Action[]>> {
+  return MATRIX[role];
+}

@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { sql, type Kysely } from 'kysely';
+import { LoginThrottle } from '../access/login-throttle.js';
+import type { Config } from '../config.js';
+import { AppError, errorBody } from './errors.js';
+import { registerAuthentication } from './plugins/authenticate.js';
+import { registerErrorHandler } from './plugins/errors.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerMemberRoutes } from './routes/members.js';
+import { registerOrgRoutes } from './routes/org.js';
+import { registerResourceRoutes } from './routes/resources.js';
+import { registerTokenRoutes } from './routes/tokens.js';
+import { ErrorResponse } from './schemas.js';
+import { validatorCompiler } from './validation.js';
+
+/** Built web app: web/dist at the package root. */
+export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+
+export interface AppOptions {
+  db: Kysely<any>;
+  config: Config;
+  /** Pino logger options, or false for none (tests). */
+  logger?: boolean | object;
+}
+
+export async function buildApp({ db, config, logger = false }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger as any,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { removeAdditional: false } },
+    requestIdHeader: 'x-request-id',
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.addSchema(ErrorResponse);
+  registerErrorHandler(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'tenantproof API', version: '1', description: 'ISO 27001:2022 ISMS for multi-tenant providers. Authenticate with the session cookie (web app; writes need X-CSRF-Token) or `Authorization: Bearer <API token>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'tp_session' } } },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  registerAuthentication(app, db);
+
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await sql`SELECT 1`.execute(db);
+      return { status: 'ok' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  registerAuthRoutes(app, db, config, new LoginThrottle());
+  registerOrgRoutes(app, db);
+  registerResourceRoutes(app, db);
+  registerMemberRoutes(app, db);
+  registerTokenRoutes(app, db);
+
+  const hasWeb = existsSync(join(WEB_DIST, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET') {
+      return reply.code(404).send(errorBody(new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
+    }
+    if (!hasWeb) return reply.code(404).type('text/plain').send('The web app is not built: run `npm run build`.');
+    return reply.type('text/html').sendFile('index.html');
+  });
+  return app;
+}

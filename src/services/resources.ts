@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { actorLabel, contextOf, type Actor } from '../access/actor.js';
+import { authorize } from '../access/permissions.js';
+import { AppError } from '../api/errors.js';
+import { dataFlowDestinationError } from '../model/data-flow.js';
+import { resourceByName } from '../model/index.js';
+import type { ResourceDefinition } from '../model/resource.js';
+import { recordChange } from '../store/changes.js';
+import { withContext } from '../store/database.js';
+import { translateDbError } from '../store/db-errors.js';
+import {
+  deleteResource, existingIds, findIdBySlug, getResource, insertResource, listResources, updateResource,
+  type ListQuery, type Page,
+} from '../store/resource-store.js';
+
+type Obj = Record<string, unknown>;
+
+/** Run a unit of work as the actor, translating constraint violations into API errors. */
+export async function asActor<T>(db: Kysely<any>, actor: Actor, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
+  try {
+    return await withContext(db, contextOf(actor), fn);
+  } catch (error) {
+    throw translateDbError(error);
+  }
+}
+
+/** Every referenced id must exist in this organization; the error names the field. */
+export async function checkReferences(trx: Transaction<any>, def: ResourceDefinition, input: Obj, describe: (field: string, id: string) => string = defaultDescribe): Promise<void> {
+  for (const ref of def.refs) {
+    const id = input[ref.field];
+    if (typeof id !== 'string') continue;
+    const found = await existingIds(trx, resourceByName(ref.target).table, [id]);
+    if (!found.has(id)) throw new AppError('reference_not_found', describe(ref.field, id), ref.field);
+  }
+  for (const link of def.links) {
+    const ids = input[link.field];
+    if (!Array.isArray(ids) || ids.length === 0) continue;
+    const found = await existingIds(trx, resourceByName(link.target).table, ids as string[]);
+    const missing = (ids as string[]).find((id) => !found.has(id));
+    if (missing) throw new AppError('reference_not_found', describe(link.field, missing), link.field);
+  }
+}
+
+function defaultDescribe(field: string, id: string): string {
+  return `${field}: no object with id ${id} in this organization.`;
+}
+
+/** Rules across fields that JSON Schema cannot say; checked on the merged object, before writing. */
+export function checkRules(def: ResourceDefinition, obj: Obj): void {
+  if (def.name === 'data-flows') {
+    const field = dataFlowDestinationError(obj);
+    if (field) throw new AppError('invalid_value', 'A data flow goes to exactly one destination: set toSystemId or toVendorId, not both.', field);
+    if (obj.toSystemId && obj.toSystemId === obj.fromSystemId) {
+      throw new AppError('invalid_value', 'A data flow cannot go from a system to itself.', 'toSystemId');
+    }
+  }
+  if (def.name === 'systems') {
+    if (obj.inScope === false && !String(obj.exclusionJustification ?? '').trim()) {
+      throw new AppError('invalid_value', 'A system outside the ISMS scope needs an exclusion justification.', 'exclusionJustification');
+    }
+    const tenants = (obj.tenantIds as string[] | undefined) ?? [];
+    if (obj.tenancy === 'dedicated' && tenants.length === 0) {
+      throw new AppError('invalid_value', 'A dedicated system names the tenants it serves.', 'tenantIds');
+    }
+    if (obj.tenancy === 'multi-tenant' && tenants.length > 0) {
+      throw new AppError('invalid_value', 'A multi-tenant system serves every tenant of its services; tenantIds is only for dedicated systems.', 'tenantIds');
+    }
+  }
+}
+
+/** The tenant a change concerns, for the audit trail. */
+function tenantOf(def: ResourceDefinition, obj: Obj): string | null {
+  return def.name === 'tenants' ? (obj.id as string) : null;
+}
+
+export async function listObjects(db: Kysely<any>, actor: Actor, def: ResourceDefinition, query: ListQuery): Promise<Page<Obj>> {
+  authorize(actor, 'read', def.name);
+  return asActor(db, actor, (trx) => listResources(trx, def, query));
+}
+
+export async function getObject(db: Kysely<any>, actor: Actor, def: ResourceDefinition, id: string): Promise<Obj> {
+  authorize(actor, 'read', def.name);
+  const obj = await asActor(db, actor, (trx) => getResource(trx, def, id));
+  if (!obj) throw new AppError('not_found', `${def.label} not found.`);
+  return obj;
+}
+
+export async function createObject(db: Kysely<any>, actor: Actor, def: ResourceDefinition, input: Obj): Promise<Obj> {
+  authorize(actor, 'create', def.name);
+  checkRules(def, input);
+  return asActor(db, actor, async (trx) => {
+    await checkReferences(trx, def, input);
+    if (await findIdBySlug(trx, def, input.slug as string)) {
+      throw new AppError('slug_taken', `Another ${def.objectType} already has the slug "${input.slug}".`, 'slug');
+    }
+    const id = randomUUID();
+    await insertResource(trx, def, actor.orgId, id, input);
+    const created = (await getResource(trx, def, id))!;
+    await recordChange(trx, actor.orgId, {
+      actor: actorLabel(actor), action: 'create', objectType: def.objectType, objectId: id,
+      objectSlug: input.slug as string, tenantId: tenantOf(def, created), summary: `Created ${def.objectType} ${input.name as string}`,
+    });
+    return created;
+  });
+}
+
+export async function updateObject(db: Kysely<any>, actor: Actor, def: ResourceDefinition, id: string, patch: Obj): Promise<Obj> {
+  authorize(actor, 'update', def.name);
+  return asActor(db, actor, async (trx) => {
+    const current = await getResource(trx, def, id);
+    if (!current) throw new AppError('not_found', `${def.label} not found.`);
+    const merged = { ...current, ...patch };
+    checkRules(def, merged);
+    await checkReferences(trx, def, patch);
+    if (patch.slug !== undefined && patch.slug !== current.slug) {
+      const other = await findIdBySlug(trx, def, patch.slug as string);
+      if (other && other !== id) throw new AppError('slug_taken', `Another ${def.objectType} already has the slug "${patch.slug}".`, 'slug');
+    }
+    await updateResource(trx, def, actor.orgId, id, patch);
+    const updated = (await getResource(trx, def, id))!;
+    const changed = Object.keys(patch).filter((k) => JSON.stringify(patch[k]) !== JSON.stringify(current[k]));
+    await recordChange(trx, actor.orgId, {
+      actor: actorLabel(actor), action: 'update', objectType: def.objectType, objectId: id,
+      objectSlug: updated.slug as string, tenantId: tenantOf(def, updated),
+      summary: changed.length ? `Changed ${changed.join(', ')}` : 'No change',
+    });
+    return updated;
+  });
+}
+
+export async function deleteObject(db: Kysely<any>, actor: Actor, def: ResourceDefinition, id: string): Promise<void> {
+  authorize(actor, 'delete', def.name);
+  await asActor(db, actor, async (trx) => {
+    const current = await getResource(trx, def, id);
+    if (!current) throw new AppError('not_found', `${def.label} not found.`);
+    await deleteResource(trx, def, id);
+    await recordChange(trx, actor.orgId, {
+      actor: actorLabel(actor), action: 'delete', objectType: def.objectType, objectId: id,
+      objectSlug: current.slug as string, tenantId: tenantOf(def, current), summary: `Deleted ${def.objectType} ${current.name as string}`,
+    });
+  });
+}

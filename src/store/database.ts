@@ -1,0 +1,119 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import { runMigrations, type MigrationResult } from './migrate.js';
+import { PGliteDialect } from './pglite-dialect.js';
+
+/** The role every application query runs as: not the owner, not superuser, no BYPASSRLS. */
+export const APP_ROLE = 'tenantproof_app';
+
+export type Executor = Kysely<any> | Transaction<any>;
+
+/**
+ * An open database. `db` runs as the application role; only `migrate` (and the benchmark's RLS switch)
+ * use the owner's connection.
+ */
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Kysely<any>;
+  /** Apply pending migrations as the owner; returns what was applied. */
+  migrate(): Promise<MigrationResult[]>;
+  /** Run a multi-statement script as the owner (migrations, benchmark switches). */
+  ownerScript(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+// DATE stays a string (a calendar date has no time zone); bigint ids stay exact as strings.
+const DATE_OID = 1082;
+const INT8_OID = 20;
+
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'poolSize'>, options: { memory?: boolean } = {}): Promise<Database> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl, config.poolSize) : openPGlite(options.memory ? null : config.dataDir);
+}
+
+async function openPGlite(dataDir: string | null): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = new PGlite(dataDir ? `${dataDir}/pglite` : undefined);
+  await pglite.waitReady;
+  let appRole = false;
+  const toApp = async () => { await pglite.exec(`SET ROLE ${APP_ROLE}`); appRole = true; };
+  const toOwner = async () => { if (appRole) { await pglite.exec('RESET ROLE'); appRole = false; } };
+  const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
+  const ownerScript = async (text: string) => {
+    // PGlite is a single connection: take it through Kysely's queue so no app transaction is in flight.
+    await db.connection().execute(async () => {
+      await toOwner();
+      try { await pglite.exec(text); } finally { await toAppIfRoleExists(); }
+    });
+  };
+  const toAppIfRoleExists = async () => {
+    const r = await pglite.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_roles WHERE rolname = '${APP_ROLE}'`);
+    if (r.rows[0]?.n) await toApp();
+  };
+  await toAppIfRoleExists();
+  return {
+    kind: 'pglite',
+    db,
+    ownerScript,
+    migrate: () => runMigrations(ownerScript, async (q, params) => {
+      let rows: any[] = [];
+      await db.connection().execute(async () => {
+        await toOwner();
+        try { rows = (await pglite.query(q, params)).rows as any[]; } finally { await toAppIfRoleExists(); }
+      });
+      return rows;
+    }),
+    close: async () => { await db.destroy(); await pglite.close(); },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const typeParsers = {
+    getTypeParser: (oid: number, format?: any) => {
+      if (oid === DATE_OID || oid === INT8_OID) return (v: string) => v;
+      if (oid === 1184) return (v: string) => new Date(v).toISOString();
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeParsers });
+  // Every pooled connection drops to the application role before its first query.
+  pool.on('connect', (client) => { client.query(`SET ROLE ${APP_ROLE}`).catch(() => {}); });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const withOwner = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: url, types: typeParsers });
+    await client.connect();
+    try { return await fn(client); } finally { await client.end(); }
+  };
+  const ownerScript = (text: string) => withOwner(async (c) => { await c.query(text); });
+  return {
+    kind: 'postgres',
+    db,
+    ownerScript,
+    migrate: () => withOwner((client) => runMigrations(
+      async (text) => { await client.query(text); },
+      async (q, params) => (await client.query(q, params)).rows,
+    )),
+    close: async () => { await db.destroy(); },
+  };
+}
+
+/** Who is acting, and within which organization and customer tenant. */
+export interface RequestContext {
+  orgId: string;
+  /** Set for a tenant-viewer: the database then shows only this tenant's rows. */
+  tenantId: string | null;
+  userId: string | null;
+}
+
+/**
+ * Run `fn` in one transaction with the org, tenant and user context set for that transaction only
+ * (`set_config(..., true)`), never on the session: a pooled connection carries nothing to the next request.
+ */
+export async function withContext<T>(db: Kysely<any>, ctx: RequestContext, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT set_config('app.org_id', ${ctx.orgId}, true), set_config('app.tenant_id', ${ctx.tenantId ?? ''}, true), set_config('app.user_id', ${ctx.userId ?? ''}, true)`.execute(trx);
+    return fn(trx);
+  });
+}

@@ -1,0 +1,38 @@
+import { AppError } from '../api/errors.js';
+
+/** What a violated constraint means to the person who sent the request. */
+const CONSTRAINTS: Record<string, { code: 'slug_taken' | 'in_use' | 'reference_not_found' | 'invalid_value' | 'conflict'; field?: string; message: string }> = {
+  services_slug_key: { code: 'slug_taken', field: 'slug', message: 'Another service already has this slug.' },
+  vendors_slug_key: { code: 'slug_taken', field: 'slug', message: 'Another vendor already has this slug.' },
+  tenants_slug_key: { code: 'slug_taken', field: 'slug', message: 'Another tenant already has this slug.' },
+  systems_slug_key: { code: 'slug_taken', field: 'slug', message: 'Another system already has this slug.' },
+  data_flows_slug_key: { code: 'slug_taken', field: 'slug', message: 'Another data flow already has this slug.' },
+  tenants_external_id_key: { code: 'conflict', field: 'externalId', message: 'Another tenant already has this external id.' },
+  users_email_key: { code: 'conflict', field: 'email', message: 'A user with this email already exists.' },
+  systems_hosting_vendor_fkey: { code: 'in_use', field: 'hostingVendorId', message: 'Systems are hosted by this vendor; change their hosting vendor first.' },
+  data_flows_from_system_fkey: { code: 'in_use', field: 'fromSystemId', message: 'Data flows start at this system; delete or change them first.' },
+  data_flows_to_system_fkey: { code: 'in_use', field: 'toSystemId', message: 'Data flows go to this system; delete or change them first.' },
+  data_flows_to_vendor_fkey: { code: 'in_use', field: 'toVendorId', message: 'Data flows go to this vendor; delete or change them first.' },
+  data_flows_service_fkey: { code: 'in_use', field: 'serviceId', message: 'Data flows belong to this service; change them first.' },
+  data_flows_one_destination: { code: 'invalid_value', field: 'toSystemId', message: 'A data flow goes to exactly one system or one vendor.' },
+  systems_exclusion_justified: { code: 'invalid_value', field: 'exclusionJustification', message: 'A system outside the ISMS scope needs an exclusion justification.' },
+  memberships_tenant_viewer_bound: { code: 'invalid_value', field: 'tenantId', message: 'A tenant-viewer must be bound to exactly one tenant, and no other role may be.' },
+};
+
+interface PgError { code?: string; constraint?: string; table?: string; detail?: string }
+
+/**
+ * Turn a database constraint violation into the API error it stands for; anything else is returned
+ * unchanged (and becomes a logged 500). The database is the last line: services check first.
+ */
+export function translateDbError(error: unknown): unknown {
+  const e = error as PgError;
+  if (!e || typeof e.code !== 'string') return error;
+  const known = e.constraint ? CONSTRAINTS[e.constraint] : undefined;
+  if (known) return new AppError(known.code, known.message, known.field);
+  if (e.code === '23505') return new AppError('conflict', 'This value is already taken.');
+  if (e.code === '23503') return new AppError('in_use', 'The object is referenced by others, or refers to an object that does not exist.');
+  if (e.code === '23514' || e.code === '23502' || e.code === '22P02' || e.code === '22001') return new AppError('invalid_value', 'A value was not accepted by the database.');
+  if (e.code === '42501') return new AppError('not_found');
+  return error;
+}

@@ -1,0 +1,186 @@
+import { sql, type Transaction } from 'kysely';
+import { AppError } from '../api/errors.js';
+import { columnOf, type ResourceDefinition } from '../model/resource.js';
+
+/** A list request after validation. */
+export interface ListQuery {
+  limit: number;
+  cursor?: string | undefined;
+  sort?: string | undefined;
+  order?: 'asc' | 'desc' | undefined;
+  /** Case-insensitive substring over the resource's searchable fields. */
+  q?: string | undefined;
+  filters: Record<string, unknown>;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
+  /** Objects matching the filters, over all pages. */
+  total: number;
+}
+
+type Row = Record<string, unknown>;
+type Trx = Transaction<any>;
+
+const linkFields = (def: ResourceDefinition) => new Set(def.links.map((l) => l.field));
+
+/** The columns a resource stores in its own table, as [property, column]. */
+export function scalarColumns(def: ResourceDefinition): Array<[string, string]> {
+  const links = linkFields(def);
+  return Object.keys(def.input.properties).filter((f) => !links.has(f)).map((f) => [f, columnOf(f)]);
+}
+
+function toRow(def: ResourceDefinition, input: Row): Row {
+  const row: Row = {};
+  for (const [field, column] of scalarColumns(def)) {
+    if (!(field in input)) continue;
+    const value = input[field];
+    row[column] = def.jsonFields.includes(field) ? JSON.stringify(value ?? []) : value;
+  }
+  return row;
+}
+
+function selectColumns(def: ResourceDefinition) {
+  return ['id', ...scalarColumns(def).map(([, c]) => c), 'created_at', 'updated_at'];
+}
+
+function fromRow(def: ResourceDefinition, row: Row, links: Record<string, string[]> | undefined): Row {
+  const out: Row = { id: row.id };
+  for (const [field, column] of scalarColumns(def)) out[field] = row[column];
+  for (const link of def.links) out[link.field] = links?.[link.field] ?? [];
+  out.createdAt = row.created_at;
+  out.updatedAt = row.updated_at;
+  return out;
+}
+
+async function loadLinks(trx: Trx, def: ResourceDefinition, ids: string[]): Promise<Map<string, Record<string, string[]>>> {
+  const byId = new Map<string, Record<string, string[]>>();
+  if (ids.length === 0 || def.links.length === 0) return byId;
+  for (const link of def.links) {
+    const rows = await trx
+      .selectFrom(link.table)
+      .select([`${link.ownColumn} as own`, `${link.targetColumn} as target`])
+      .where(link.ownColumn, 'in', ids)
+      .orderBy(link.targetColumn)
+      .execute();
+    for (const r of rows as Array<{ own: string; target: string }>) {
+      const entry = byId.get(r.own) ?? {};
+      (entry[link.field] ??= []).push(r.target);
+      byId.set(r.own, entry);
+    }
+  }
+  return byId;
+}
+
+function encodeCursor(value: unknown, id: string): string {
+  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [unknown, string] {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && /^[0-9a-f-]{36}$/.test(parsed[1])) {
+      return [parsed[0], parsed[1]];
+    }
+  } catch { /* fall through */ }
+  throw new AppError('invalid_cursor', undefined, 'cursor');
+}
+
+function applyFilters(def: ResourceDefinition, query: ListQuery, builder: any): any {
+  let qb = builder;
+  for (const [name, value] of Object.entries(query.filters)) {
+    if (value === undefined) continue;
+    const spec = def.filters[name];
+    if (!spec) continue;
+    if (spec.mode === 'equals') qb = qb.where(columnOf(spec.field), '=', value);
+    else if (spec.mode === 'contains') qb = qb.where(sql`${value} = ANY(${sql.ref(columnOf(spec.field))})`);
+    else {
+      const link = def.links.find((l) => l.field === spec.field)!;
+      qb = qb.where('id', 'in', (eb: any) => eb.selectFrom(link.table).select(link.ownColumn).where(link.targetColumn, '=', value));
+    }
+  }
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    qb = qb.where((eb: any) => eb.or(def.searchable.map((f) => eb(sql`coalesce(${sql.ref(columnOf(f))}, '')`, 'ilike', pattern))));
+  }
+  return qb;
+}
+
+/** One page of a resource, sorted with a stable tie-break on id and keyset pagination. */
+export async function listResources(trx: Trx, def: ResourceDefinition, query: ListQuery): Promise<Page<Row>> {
+  const sortField = query.sort ?? 'slug';
+  if (!def.sortable.includes(sortField)) throw new AppError('validation_failed', `cannot sort by ${sortField}`, 'sort');
+  const sortColumn = columnOf(sortField);
+  const order = query.order ?? 'asc';
+  let qb = applyFilters(def, query, trx.selectFrom(def.table).select(selectColumns(def)));
+  if (query.cursor) {
+    const [value, id] = decodeCursor(query.cursor);
+    const op = order === 'asc' ? sql`>` : sql`<`;
+    qb = qb.where(sql`(${sql.ref(sortColumn)}, id) ${op} (${value}, ${id}::uuid)`);
+  }
+  const rows: Row[] = await qb.orderBy(sortColumn, order).orderBy('id', order).limit(query.limit + 1).execute();
+  const countRow = await applyFilters(def, query, trx.selectFrom(def.table).select(sql<string>`count(*)`.as('n'))).executeTakeFirst();
+  const more = rows.length > query.limit;
+  const pageRows = more ? rows.slice(0, query.limit) : rows;
+  const links = await loadLinks(trx, def, pageRows.map((r) => r.id as string));
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map((r) => fromRow(def, r, links.get(r.id as string))),
+    nextCursor: more && last ? encodeCursor(last[sortColumn], last.id as string) : null,
+    total: Number(countRow?.n ?? 0),
+  };
+}
+
+/** Every object of a resource (bundles and analyses), sorted by slug. */
+export async function allResources(trx: Trx, def: ResourceDefinition): Promise<Row[]> {
+  const rows: Row[] = await trx.selectFrom(def.table).select(selectColumns(def)).orderBy('slug').execute();
+  const links = await loadLinks(trx, def, rows.map((r) => r.id as string));
+  return rows.map((r) => fromRow(def, r, links.get(r.id as string)));
+}
+
+export async function getResource(trx: Trx, def: ResourceDefinition, id: string): Promise<Row | undefined> {
+  const row: Row | undefined = await trx.selectFrom(def.table).select(selectColumns(def)).where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const links = await loadLinks(trx, def, [id]);
+  return fromRow(def, row, links.get(id));
+}
+
+export async function findIdBySlug(trx: Trx, def: ResourceDefinition, slug: string): Promise<string | undefined> {
+  const row = await trx.selectFrom(def.table).select('id').where('slug', '=', slug).executeTakeFirst();
+  return row?.id as string | undefined;
+}
+
+/** Ids among `ids` that exist (and that this context may see). */
+export async function existingIds(trx: Trx, table: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await trx.selectFrom(table).select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id as string));
+}
+
+export async function insertResource(trx: Trx, def: ResourceDefinition, orgId: string, id: string, input: Row): Promise<void> {
+  await trx.insertInto(def.table).values({ org_id: orgId, id, ...toRow(def, input) }).execute();
+  for (const link of def.links) {
+    if (input[link.field] !== undefined) await replaceLinks(trx, link, orgId, id, input[link.field] as string[]);
+  }
+}
+
+export async function updateResource(trx: Trx, def: ResourceDefinition, orgId: string, id: string, patch: Row): Promise<void> {
+  const row = toRow(def, patch);
+  await trx.updateTable(def.table).set({ ...row, updated_at: sql`now()` }).where('id', '=', id).execute();
+  for (const link of def.links) {
+    if (patch[link.field] !== undefined) await replaceLinks(trx, link, orgId, id, patch[link.field] as string[]);
+  }
+}
+
+export async function deleteResource(trx: Trx, def: ResourceDefinition, id: string): Promise<boolean> {
+  const result = await trx.deleteFrom(def.table).where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+async function replaceLinks(trx: Trx, link: ResourceDefinition['links'][number], orgId: string, id: string, targets: string[]): Promise<void> {
+  await trx.deleteFrom(link.table).where(link.ownColumn, '=', id).execute();
+  if (targets.length === 0) return;
+  await trx.insertInto(link.table).values(targets.map((t) => ({ org_id: orgId, [link.ownColumn]: id, [link.targetColumn]: t }))).execute();
+}
