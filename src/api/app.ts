@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
 import { LoginThrottle } from '../access/login-throttle.js';
 import type { Config } from '../config.js';
 import { AppError, errorBody } from './errors.js';
-import { registerAuthentication } from './plugins/authenticate.js';
+import { DOCS_PREFIX, registerAuthentication } from './plugins/authenticate.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerMemberRoutes } from './routes/members.js';
@@ -50,7 +50,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
       security: [{ bearer: [] }, { session: [] }],
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX });
   registerAuthentication(app, db);
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {

@@ -27,7 +27,7 @@ export const MemberCreate = Type.Object(
     displayName: Name,
     role: RoleSchema,
     tenantId: Type.Optional(Type.Union([Uuid, Type.Null()])),
-    password: Type.Optional(Type.String({ minLength: 12, maxLength: 200, description: 'Initial password for a new account (12 characters or more). Ignored when the person already has an account.' })),
+    password: Type.String({ minLength: 12, maxLength: 200, description: 'Initial password (12 characters or more); used only when the person has no account yet.' }),
   },
   { additionalProperties: false },
 );

@@ -40,12 +40,14 @@ async function checkTenantBinding(trx: Transaction<any>, role: string, tenantId:
 }
 
 /**
- * Add a person to the organization. A new account needs a password; an existing account (the person
- * belongs to another organization too) keeps its own, and the answer looks the same either way.
+ * Add a person to the organization. A password is always required, and used only when the person has no
+ * account yet (an existing account, from another organization, keeps its own): the answer is the same
+ * either way, so adding a member never reveals whether an email has an account elsewhere.
  */
 export async function addMember(db: Kysely<any>, actor: Actor, input: MemberCreate): Promise<Member> {
   authorize(actor, 'create', 'members');
-  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  if (!input.password) throw new AppError('validation_failed', 'password is required (12 characters or more).', 'password');
+  const passwordHash = await hashPassword(input.password);
   return asActor(db, actor, async (trx) => {
     await checkTenantBinding(trx, input.role, input.tenantId);
     const existing = (await sql<any>`SELECT user_id FROM auth_find_user(${input.email})`.execute(trx)).rows[0];
@@ -55,7 +57,6 @@ export async function addMember(db: Kysely<any>, actor: Actor, input: MemberCrea
       const already = await trx.selectFrom('memberships').select('user_id').where('user_id', '=', userId).executeTakeFirst();
       if (already) throw new AppError('conflict', 'This person is already a member.', 'email');
     } else {
-      if (!passwordHash) throw new AppError('invalid_value', 'A new account needs an initial password (12 characters or more).', 'password');
       userId = randomUUID();
       await trx.insertInto('users').values({ user_id: userId, email: input.email, display_name: input.displayName, password_hash: passwordHash }).execute();
     }

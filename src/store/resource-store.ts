@@ -42,36 +42,24 @@ function toRow(def: ResourceDefinition, input: Row): Row {
   return row;
 }
 
+/**
+ * The columns of a resource plus each link list as an array subquery, so that one round trip reads an
+ * object with all its links (the join tables are keyed by org, and RLS applies inside the subquery too).
+ */
 function selectColumns(def: ResourceDefinition) {
-  return ['id', ...scalarColumns(def).map(([, c]) => c), 'created_at', 'updated_at'];
+  const links = def.links.map((link) =>
+    sql<string[]>`(SELECT coalesce(array_agg(l.${sql.ref(link.targetColumn)} ORDER BY l.${sql.ref(link.targetColumn)}), '{}') FROM ${sql.table(link.table)} l WHERE l.org_id = ${sql.ref(`${def.table}.org_id`)} AND l.${sql.ref(link.ownColumn)} = ${sql.ref(`${def.table}.id`)})`.as(columnOf(link.field)),
+  );
+  return [...['id', ...scalarColumns(def).map(([, c]) => c), 'created_at', 'updated_at'].map((c) => `${def.table}.${c}`), ...links] as any[];
 }
 
-function fromRow(def: ResourceDefinition, row: Row, links: Record<string, string[]> | undefined): Row {
+function fromRow(def: ResourceDefinition, row: Row): Row {
   const out: Row = { id: row.id };
   for (const [field, column] of scalarColumns(def)) out[field] = row[column];
-  for (const link of def.links) out[link.field] = links?.[link.field] ?? [];
+  for (const link of def.links) out[link.field] = (row[columnOf(link.field)] as string[] | null) ?? [];
   out.createdAt = row.created_at;
   out.updatedAt = row.updated_at;
   return out;
-}
-
-async function loadLinks(trx: Trx, def: ResourceDefinition, ids: string[]): Promise<Map<string, Record<string, string[]>>> {
-  const byId = new Map<string, Record<string, string[]>>();
-  if (ids.length === 0 || def.links.length === 0) return byId;
-  for (const link of def.links) {
-    const rows = await trx
-      .selectFrom(link.table)
-      .select([`${link.ownColumn} as own`, `${link.targetColumn} as target`])
-      .where(link.ownColumn, 'in', ids)
-      .orderBy(link.targetColumn)
-      .execute();
-    for (const r of rows as Array<{ own: string; target: string }>) {
-      const entry = byId.get(r.own) ?? {};
-      (entry[link.field] ??= []).push(r.target);
-      byId.set(r.own, entry);
-    }
-  }
-  return byId;
 }
 
 function encodeCursor(value: unknown, id: string): string {
@@ -124,10 +112,9 @@ export async function listResources(trx: Trx, def: ResourceDefinition, query: Li
   const countRow = await applyFilters(def, query, trx.selectFrom(def.table).select(sql<string>`count(*)`.as('n'))).executeTakeFirst();
   const more = rows.length > query.limit;
   const pageRows = more ? rows.slice(0, query.limit) : rows;
-  const links = await loadLinks(trx, def, pageRows.map((r) => r.id as string));
   const last = pageRows[pageRows.length - 1];
   return {
-    items: pageRows.map((r) => fromRow(def, r, links.get(r.id as string))),
+    items: pageRows.map((r) => fromRow(def, r)),
     nextCursor: more && last ? encodeCursor(last[sortColumn], last.id as string) : null,
     total: Number(countRow?.n ?? 0),
   };
@@ -136,15 +123,12 @@ export async function listResources(trx: Trx, def: ResourceDefinition, query: Li
 /** Every object of a resource (bundles and analyses), sorted by slug. */
 export async function allResources(trx: Trx, def: ResourceDefinition): Promise<Row[]> {
   const rows: Row[] = await trx.selectFrom(def.table).select(selectColumns(def)).orderBy('slug').execute();
-  const links = await loadLinks(trx, def, rows.map((r) => r.id as string));
-  return rows.map((r) => fromRow(def, r, links.get(r.id as string)));
+  return rows.map((r) => fromRow(def, r));
 }
 
 export async function getResource(trx: Trx, def: ResourceDefinition, id: string): Promise<Row | undefined> {
   const row: Row | undefined = await trx.selectFrom(def.table).select(selectColumns(def)).where('id', '=', id).executeTakeFirst();
-  if (!row) return undefined;
-  const links = await loadLinks(trx, def, [id]);
-  return fromRow(def, row, links.get(id));
+  return row ? fromRow(def, row) : undefined;
 }
 
 export async function findIdBySlug(trx: Trx, def: ResourceDefinition, slug: string): Promise<string | undefined> {

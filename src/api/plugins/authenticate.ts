@@ -6,6 +6,8 @@ import { actorFromSession, actorFromToken } from '../../services/auth.js';
 import { AppError } from '../errors.js';
 
 export const SESSION_COOKIE = 'tp_session';
+/** The Swagger UI plugin registers its own routes here; they show the public OpenAPI document. */
+export const DOCS_PREFIX = '/api/docs';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 declare module 'fastify' {
@@ -30,7 +32,10 @@ export function registerAuthentication(app: FastifyInstance, db: Kysely<any>): v
   app.decorateRequest('csrfToken', null);
   app.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
     if (request.routeOptions.config?.public) return;
-    if (!request.routeOptions.url) return; // 404 handler
+    const url = request.routeOptions.url;
+    if (!url) return; // the 404 handler
+    if (url === DOCS_PREFIX || url.startsWith(`${DOCS_PREFIX}/`)) return; // the API docs UI's own routes
+
     const header = request.headers.authorization;
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
