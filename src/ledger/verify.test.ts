@@ -1,0 +1,82 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { openTestDatabase } from '../../test/support/harness.js';
+import { createOrg } from '../services/provisioning.js';
+import { withContext, type Database } from '../store/database.js';
+import { signCheckpoint } from './checkpoints.js';
+import { appendEntries, type LedgerEntryInput } from './tree-store.js';
+import { verifyLedger } from './verify.js';
+
+const masterKey = randomBytes(32);
+const entry = (i: number): LedgerEntryInput => ({
+  kind: 'change', at: new Date(1_700_000_000_000 + i * 1000).toISOString(), tenantId: null, action: 'update',
+  objectType: 'system', objectId: randomUUID(), actor: 'tester', summary: `change ${i}`, details: { i },
+});
+
+describe('ledger verification finds tampering in the database, every time', () => {
+  let database: Database;
+  let orgId: string;
+  const ctx = () => ({ orgId, tenantId: null, userId: null });
+  const verify = () => withContext(database.db, ctx(), (trx) => verifyLedger(trx, orgId));
+  const tamper = (statement: string) => database.ownerScript(statement.replaceAll(':org', `'${orgId}'`));
+
+  beforeEach(async () => {
+    database ??= await openTestDatabase();
+    orgId = (await createOrg(database.db, { slug: `tamper-${randomUUID().slice(0, 8)}`, name: 'Tamper' })).orgId;
+    await withContext(database.db, ctx(), async (trx) => {
+      await appendEntries(trx, orgId, Array.from({ length: 6 }, (_, i) => entry(i)));
+      await signCheckpoint(trx, orgId, masterKey);
+      await appendEntries(trx, orgId, Array.from({ length: 5 }, (_, i) => entry(6 + i)));
+      await signCheckpoint(trx, orgId, masterKey);
+    });
+  });
+  afterAll(async () => { await database.close(); });
+
+  it('passes on an untouched ledger', async () => {
+    const r = await verify();
+    expect(r).toMatchObject({ ok: true, treeSize: 11, entriesChecked: 11, checkpointsChecked: 2, problem: null });
+  });
+
+  it('names the entry whose payload changed by one byte', async () => {
+    await tamper(`UPDATE ledger_entries SET payload = replace(payload, '"change 4"', '"chanGe 4"') WHERE org_id = :org AND idx = 4`);
+    expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '4' });
+  });
+
+  it('names a deleted entry', async () => {
+    await tamper(`DELETE FROM ledger_entries WHERE org_id = :org AND idx = 7`);
+    expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '7' });
+  });
+
+  it('names swapped entries', async () => {
+    await tamper(`UPDATE ledger_entries SET idx = 1000 WHERE org_id = :org AND idx = 2;
+      UPDATE ledger_entries SET idx = 2 WHERE org_id = :org AND idx = 3;
+      UPDATE ledger_entries SET idx = 3 WHERE org_id = :org AND idx = 1000;`);
+    expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '2' });
+  });
+
+  it('names an inserted entry', async () => {
+    await tamper(`INSERT INTO ledger_entries (org_id, idx, at, kind, action, payload, salt)
+      SELECT org_id, 11, at, kind, action, payload, salt FROM ledger_entries WHERE org_id = :org AND idx = 10`);
+    expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '11' });
+  });
+
+  it('names an altered checkpoint', async () => {
+    await tamper(`UPDATE ledger_checkpoints SET tree_size = 5 WHERE org_id = :org AND tree_size = 6`);
+    expect((await verify()).problem).toMatchObject({ kind: 'checkpoint', at: '5' });
+  });
+
+  it('names a rewritten interior node', async () => {
+    await tamper(`UPDATE ledger_nodes SET hash = sha256('forged'::bytea) WHERE org_id = :org AND level = 1 AND idx = 1`);
+    expect((await verify()).problem).toMatchObject({ kind: 'node', at: '1/1' });
+  });
+
+  it('names a rewritten leaf hash', async () => {
+    await tamper(`UPDATE ledger_nodes SET hash = sha256('forged'::bytea) WHERE org_id = :org AND level = 0 AND idx = 0`);
+    expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '0' });
+  });
+
+  it('refuses to sign a checkpoint the stored tree contradicts', async () => {
+    await tamper(`UPDATE ledger_nodes SET hash = sha256('forged'::bytea) WHERE org_id = :org AND level = 3 AND idx = 0`);
+    await expect(withContext(database.db, ctx(), (trx) => signCheckpoint(trx, orgId, masterKey))).rejects.toThrow(/no longer gives the root/);
+  });
+});

@@ -1,0 +1,109 @@
+import { sql, type Transaction } from 'kysely';
+import { listCheckpoints } from './checkpoints.js';
+import { leafHash, nodeHash } from './merkle.js';
+import { checkpointMessage, verifySignature } from './signing.js';
+import { leafBytes, treeSize } from './tree-store.js';
+
+type Trx = Transaction<any>;
+
+export interface LedgerProblem {
+  kind: 'entry' | 'node' | 'checkpoint' | 'head';
+  /** Entry index, node "level/index" or checkpoint tree size. */
+  at: string;
+  message: string;
+}
+
+export interface LedgerVerification {
+  ok: boolean;
+  orgId: string;
+  treeSize: number;
+  entriesChecked: number;
+  /** Entries whose payload retention removed: their leaf hashes still stand, they are not tampering. */
+  entriesExpired: number;
+  checkpointsChecked: number;
+  problem: LedgerProblem | null;
+}
+
+const BATCH = 10_000;
+
+/**
+ * Recompute the org's ledger from the database: every leaf from its payload and salt, every stored node from
+ * its children, every checkpoint's root from the leaves and its signature from the org's public key. Stops
+ * at the first problem and names it.
+ */
+export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: number, total: number) => void): Promise<LedgerVerification> {
+  const size = await treeSize(trx, orgId);
+  const report: LedgerVerification = { ok: true, orgId, treeSize: size, entriesChecked: 0, entriesExpired: 0, checkpointsChecked: 0, problem: null };
+  const fail = (problem: LedgerProblem) => ({ ...report, ok: false, problem });
+  const checkpoints = await listCheckpoints(trx, orgId);
+  const wanted = new Map<number, string>(); // size → recomputed root
+  for (const c of checkpoints) wanted.set(c.treeSize, '');
+
+  // Leaves, in order, against their payloads and the stored level-0 nodes; roots at checkpoint sizes on the way.
+  const stack: Array<{ level: number; hash: Buffer }> = [];
+  const rootOfStack = () => {
+    let r = stack[stack.length - 1]!.hash;
+    for (let i = stack.length - 2; i >= 0; i--) r = nodeHash(stack[i]!.hash, r);
+    return r;
+  };
+  for (let from = 0; from < size; from += BATCH) {
+    const to = Math.min(size, from + BATCH);
+    const entries = (await sql<any>`SELECT idx, payload, salt, expired_at FROM ledger_entries WHERE org_id = ${orgId} AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx)).rows;
+    const leaves = (await sql<any>`SELECT idx, hash FROM ledger_nodes WHERE org_id = ${orgId} AND level = 0 AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx)).rows;
+    for (let i = from; i < to; i++) {
+      const e = entries[i - from];
+      const stored = leaves[i - from];
+      if (!e || Number(e.idx) !== i) return fail({ kind: 'entry', at: String(i), message: `entry ${i} is missing (found ${e ? `entry ${e.idx}` : 'nothing'} in its place)` });
+      if (!stored || Number(stored.idx) !== i) return fail({ kind: 'node', at: `0/${i}`, message: `the leaf hash of entry ${i} is missing` });
+      const leaf = Buffer.from(stored.hash);
+      if (e.payload === null) {
+        if (!e.expired_at) return fail({ kind: 'entry', at: String(i), message: `entry ${i} has no payload and was not expired by retention` });
+        report.entriesExpired++;
+      } else {
+        let embedded: { index?: unknown; org?: unknown };
+        try { embedded = JSON.parse(e.payload); } catch { return fail({ kind: 'entry', at: String(i), message: `entry ${i}'s payload is not JSON` }); }
+        if (embedded.index !== i || embedded.org !== orgId) return fail({ kind: 'entry', at: String(i), message: `entry ${i}'s payload belongs at index ${String(embedded.index)} of org ${String(embedded.org)}` });
+        if (!leafHash(leafBytes(e.payload, Buffer.from(e.salt))).equals(leaf)) return fail({ kind: 'entry', at: String(i), message: `entry ${i}'s payload or salt does not match its leaf hash` });
+      }
+      let node = { level: 0, hash: leaf };
+      while (stack.length && stack[stack.length - 1]!.level === node.level) {
+        const left = stack.pop()!;
+        node = { level: node.level + 1, hash: nodeHash(left.hash, node.hash) };
+      }
+      stack.push(node);
+      report.entriesChecked++;
+      if (wanted.has(i + 1)) wanted.set(i + 1, rootOfStack().toString('hex'));
+    }
+    onProgress?.(to, size);
+  }
+  const extra = await sql<any>`SELECT min(idx) AS idx FROM ledger_entries WHERE org_id = ${orgId} AND (idx >= ${size} OR idx < 0)`.execute(trx);
+  if (extra.rows[0]?.idx != null) return fail({ kind: 'entry', at: String(extra.rows[0].idx), message: `entry ${extra.rows[0].idx} lies beyond the tree size ${size}` });
+
+  // Interior nodes: each stored node must be the hash of its two stored children.
+  const bad = await sql<any>`
+    SELECT p.level, p.idx FROM ledger_nodes p
+    LEFT JOIN ledger_nodes l ON l.org_id = p.org_id AND l.level = p.level - 1 AND l.idx = p.idx * 2
+    LEFT JOIN ledger_nodes r ON r.org_id = p.org_id AND r.level = p.level - 1 AND r.idx = p.idx * 2 + 1
+    WHERE p.org_id = ${orgId} AND p.level > 0
+      AND (l.hash IS NULL OR r.hash IS NULL OR p.hash <> sha256('\\x01'::bytea || l.hash || r.hash))
+    ORDER BY p.level, p.idx LIMIT 1`.execute(trx);
+  if (bad.rows[0]) return fail({ kind: 'node', at: `${bad.rows[0].level}/${bad.rows[0].idx}`, message: `stored node ${bad.rows[0].level}/${bad.rows[0].idx} is not the hash of its children` });
+
+  // Checkpoints: signed by the org's key, roots equal to the recomputed tree, sizes never shrinking.
+  const keys = new Map<string, Buffer>();
+  for (const r of (await sql<any>`SELECT key_id, public_key FROM org_signing_keys WHERE org_id = ${orgId}`.execute(trx)).rows) keys.set(r.key_id, Buffer.from(r.public_key));
+  let previous = 0;
+  for (const c of checkpoints) {
+    const key = keys.get(c.keyId);
+    if (!key || !verifySignature(key, checkpointMessage(c), Buffer.from(c.signature, 'base64'))) {
+      return fail({ kind: 'checkpoint', at: String(c.treeSize), message: `the checkpoint at size ${c.treeSize} signed ${c.signedAt} has an invalid signature` });
+    }
+    if (c.treeSize > size) return fail({ kind: 'checkpoint', at: String(c.treeSize), message: `the checkpoint at size ${c.treeSize} is beyond the tree (${size} entries)` });
+    const expected = c.treeSize === 0 ? 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' : wanted.get(c.treeSize);
+    if (expected !== c.rootHash) return fail({ kind: 'checkpoint', at: String(c.treeSize), message: `the checkpoint at size ${c.treeSize} does not match the entries` });
+    if (c.treeSize < previous) return fail({ kind: 'checkpoint', at: String(c.treeSize), message: `the checkpoint at size ${c.treeSize} is smaller than an earlier one (${previous})` });
+    previous = c.treeSize;
+    report.checkpointsChecked++;
+  }
+  return report;
+}
