@@ -31,7 +31,8 @@ export function listQuerySchema(sortable: string[], filters: Record<string, { sc
   return Type.Object(
     {
       limit: Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Page size (1–200).' }),
-      cursor: Type.Optional(Type.String({ maxLength: 500, description: 'nextCursor from the previous page.' })),
+      // a cursor carries the last sort value: up to 200 characters of 4 UTF-8 bytes each, base64url-encoded
+      cursor: Type.Optional(Type.String({ maxLength: 2000, description: 'nextCursor from the previous page.' })),
       sort: Type.Optional(StringEnum(sortable as [string, ...string[]])),
       order: Type.Optional(StringEnum(['asc', 'desc'] as const)),
       q: Type.Optional(Type.String({ maxLength: 200, description: 'Case-insensitive search.' })),

@@ -42,6 +42,8 @@ interface FTenant { id: string; serviceIds: string[] }
  * Pure: the ids of systems, vendors and flows touching a tenant. A system touches it when dedicated to it or
  * shared by a service it consumes; flows leaving those systems carry its data onward, so their destinations
  * (systems and vendors) touch it too, transitively. Hosting vendors of touched systems touch it.
+ * A flow into a system dedicated to other tenants, or into a system not in `systems` (hidden from the
+ * viewer), is left out with its destination: a footprint is shown to the tenant and must not name them.
  */
 export function footprintIds(tenant: FTenant, systems: FSystem[], flows: FFlow[]): {
   systems: Map<string, string>; vendors: Map<string, string>; flows: Set<string>;
@@ -58,9 +60,15 @@ export function footprintIds(tenant: FTenant, systems: FSystem[], flows: FFlow[]
   const vendors = new Map<string, string>();
   const touchedFlows = new Set<string>();
   const names = new Map(systems.map((s) => [s.id, s.name]));
+  const byId = new Map(systems.map((s) => [s.id, s]));
+  const othersOnly = (systemId: string) => {
+    const s = byId.get(systemId);
+    return !s || (s.tenancy === 'dedicated' && !s.tenantIds.includes(tenant.id));
+  };
   while (queue.length) {
     const id = queue.shift()!;
     for (const f of bySystem.get(id) ?? []) {
+      if (f.toSystemId && othersOnly(f.toSystemId)) continue;
       touchedFlows.add(f.id);
       if (f.toSystemId && !touchedSystems.has(f.toSystemId)) {
         touchedSystems.set(f.toSystemId, `receives data from ${names.get(id) ?? id}`);

@@ -77,9 +77,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       return pg.types.getTypeParser(oid, format);
     },
   };
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeParsers });
-  // Every pooled connection drops to the application role before its first query.
-  pool.on('connect', (client) => { client.query(`SET ROLE ${APP_ROLE}`).catch(() => {}); });
+  // Every pooled connection is the application role from its start (a startup parameter): a connection that
+  // cannot take the role fails to open, instead of quietly serving queries as the login user.
+  const pool = new pg.Pool({ ...appRoleConnection(url), max: poolSize, types: typeParsers });
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   const withOwner = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: url, types: typeParsers });
@@ -97,6 +97,17 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     )),
     close: async () => { await db.destroy(); },
   };
+}
+
+/** Connection settings that make the session the application role; `options` given in the URL are kept. */
+function appRoleConnection(url: string): { connectionString: string; options: string } {
+  const role = `-c role=${APP_ROLE}`;
+  if (!/[?&]options=/.test(url)) return { connectionString: url, options: role };
+  // pg lets the URL's `options` override the config's, so move them out of the URL and add the role after them.
+  const u = new URL(url);
+  const own = u.searchParams.get('options') ?? '';
+  u.searchParams.delete('options');
+  return { connectionString: u.toString(), options: `${own} ${role}`.trim() };
 }
 
 /** Who is acting, and within which organization and customer tenant. */

@@ -32,7 +32,9 @@ export function translateDbError(error: unknown): unknown {
   if (known) return new AppError(known.code, known.message, known.field);
   if (e.code === '23505') return new AppError('conflict', 'This value is already taken.');
   if (e.code === '23503') return new AppError('in_use', 'The object is referenced by others, or refers to an object that does not exist.');
-  if (e.code === '23514' || e.code === '23502' || e.code === '22P02' || e.code === '22001') return new AppError('invalid_value', 'A value was not accepted by the database.');
+  // Class 22 is "data exception": a value the database cannot store (a NUL byte in text, an impossible date,
+  // a number out of range). It is always the input's fault, never a reason for a 500.
+  if (e.code === '23514' || e.code === '23502' || e.code.startsWith('22')) return new AppError('invalid_value', 'A value was not accepted by the database.');
   if (e.code === '42501') return new AppError('not_found');
   return error;
 }

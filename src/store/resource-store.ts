@@ -62,18 +62,37 @@ function fromRow(def: ResourceDefinition, row: Row): Row {
   return out;
 }
 
-function encodeCursor(value: unknown, id: string): string {
-  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+/**
+ * A cursor names the sort it was made for, the last row's sort value as the database prints it (full precision:
+ * a JSON date would cut microseconds and repeat rows; null stays null) and the last row's id.
+ */
+function encodeCursor(sort: string, order: string, value: string | null, id: string): string {
+  return Buffer.from(JSON.stringify([sort, order, value, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [unknown, string] {
+function decodeCursor(cursor: string, sort: string, order: string): [string | null, string] {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && /^[0-9a-f-]{36}$/.test(parsed[1])) {
-      return [parsed[0], parsed[1]];
+    if (Array.isArray(parsed) && parsed.length === 4 && parsed[0] === sort && parsed[1] === order
+      && (parsed[2] === null || typeof parsed[2] === 'string')
+      && typeof parsed[3] === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(parsed[3])) {
+      return [parsed[2], parsed[3]];
     }
   } catch { /* fall through */ }
   throw new AppError('invalid_cursor', undefined, 'cursor');
+}
+
+/** Rows after the cursor in (column, id) order; PostgreSQL sorts NULLs last ascending and first descending. */
+function afterCursor(column: string, order: 'asc' | 'desc', value: string | null, id: string) {
+  const col = sql.ref(column);
+  if (order === 'asc') {
+    return value === null
+      ? sql`(${col} IS NULL AND id > ${id}::uuid)`
+      : sql`((${col}, id) > (${value}, ${id}::uuid) OR ${col} IS NULL)`;
+  }
+  return value === null
+    ? sql`(${col} IS NOT NULL OR id < ${id}::uuid)`
+    : sql`(${col}, id) < (${value}, ${id}::uuid)`;
 }
 
 function applyFilters(def: ResourceDefinition, query: ListQuery, builder: any): any {
@@ -102,20 +121,26 @@ export async function listResources(trx: Trx, def: ResourceDefinition, query: Li
   if (!def.sortable.includes(sortField)) throw new AppError('validation_failed', `cannot sort by ${sortField}`, 'sort');
   const sortColumn = columnOf(sortField);
   const order = query.order ?? 'asc';
-  let qb = applyFilters(def, query, trx.selectFrom(def.table).select(selectColumns(def)));
+  let qb = applyFilters(def, query, trx.selectFrom(def.table).select(selectColumns(def)).select(sql<string | null>`${sql.ref(sortColumn)}::text`.as('cursor_value')));
   if (query.cursor) {
-    const [value, id] = decodeCursor(query.cursor);
-    const op = order === 'asc' ? sql`>` : sql`<`;
-    qb = qb.where(sql`(${sql.ref(sortColumn)}, id) ${op} (${value}, ${id}::uuid)`);
+    const [value, id] = decodeCursor(query.cursor, sortField, order);
+    qb = qb.where(afterCursor(sortColumn, order, value, id));
   }
-  const rows: Row[] = await qb.orderBy(sortColumn, order).orderBy('id', order).limit(query.limit + 1).execute();
+  let rows: Row[];
+  try {
+    rows = await qb.orderBy(sortColumn, order).orderBy('id', order).limit(query.limit + 1).execute();
+  } catch (error) {
+    // A data exception here means the cursor's value does not fit the sort column: the cursor was edited.
+    if (query.cursor && String((error as { code?: unknown }).code ?? '').startsWith('22')) throw new AppError('invalid_cursor', undefined, 'cursor');
+    throw error;
+  }
   const countRow = await applyFilters(def, query, trx.selectFrom(def.table).select(sql<string>`count(*)`.as('n'))).executeTakeFirst();
   const more = rows.length > query.limit;
   const pageRows = more ? rows.slice(0, query.limit) : rows;
   const last = pageRows[pageRows.length - 1];
   return {
     items: pageRows.map((r) => fromRow(def, r)),
-    nextCursor: more && last ? encodeCursor(last[sortColumn], last.id as string) : null,
+    nextCursor: more && last ? encodeCursor(sortField, order, last.cursor_value as string | null, last.id as string) : null,
     total: Number(countRow?.n ?? 0),
   };
 }

@@ -1,0 +1,141 @@
+import { unique, type SeededOrg } from './harness.js';
+
+/**
+ * How the generated isolation test (test/integration/isolation.test.ts) exercises every route of the
+ * OpenAPI document. A route missing here fails that test ("teach the isolation test about METHOD PATH"),
+ * so a new route cannot ship without saying how it keeps organizations and tenants apart.
+ *
+ * Every function receives the world of ONE organization (`c`): for the cross-org check it is org A's,
+ * and org B's owner sends the request; for the tenant check it is org A's, and tenant A's viewer sends it.
+ */
+export interface World {
+  s: SeededOrg;
+  /** API token ids of this organization (the seed returns only the secrets). */
+  tokenIds: { owner: string; viewerB: string };
+}
+
+type Params = Record<string, string>;
+
+export interface RouteCase {
+  /** Anyone may call it (login, reference data): not probed for isolation. */
+  public?: true;
+  /** Path parameters naming an object of `c` (org A's, when org B's owner tries them). */
+  params?: (c: World) => Params;
+  /** A valid body. For a create, references point at objects of `c`, so org B sending it names org A's objects. */
+  body?: (c: World) => unknown;
+  /** GET url of `c`'s data that the request must leave unchanged when sent by another organization. */
+  reread?: (c: World) => string;
+  /**
+   * What org B's owner gets when sending `params`/`body` built from org A's world: 404 on any id of org A,
+   * 422 when a body references org A's objects, 2xx when the request only touches org B's own data.
+   */
+  crossOrg: number;
+  viewer: {
+    /** Expected status for tenant A's viewer: on tenant B's object (`other`), or on the route itself. */
+    status: number;
+    /** Path parameters naming a tenant-B object of `c`. */
+    other?: (c: World) => Params;
+    /** Path parameters of the viewer's own tenant-A object; the 200 answer is searched for tenant B's ids. */
+    own?: (c: World) => Params;
+  };
+}
+
+const resourceBody: Record<string, (c: World) => Record<string, unknown>> = {
+  services: () => ({ slug: unique('svc'), name: 'Probe service' }),
+  vendors: () => ({ slug: unique('vnd'), name: 'Probe vendor', regions: ['eu-west-1'] }),
+  tenants: (c) => ({ slug: unique('tnt'), name: 'Probe tenant', tier: 'C', tenancyPattern: 'pooled', serviceIds: [c.s.ids.service!] }),
+  systems: (c) => ({
+    slug: unique('sys'), name: 'Probe system', kind: 'application', environment: 'production', tenancy: 'multi-tenant',
+    inScope: true, hostingVendorId: c.s.ids.vendor!, serviceIds: [c.s.ids.service!],
+  }),
+  'data-flows': (c) => ({ slug: unique('flow'), name: 'Probe flow', fromSystemId: c.s.ids.shared!, toVendorId: c.s.ids.vendor! }),
+};
+
+/** For each resource: an object of org A (and of tenant B, for the viewer) that its routes act on. */
+const resourceIds: Record<string, { mine: string; tenantB: string; tenantA?: string }> = {
+  services: { mine: 'service', tenantB: 'service2' },
+  vendors: { mine: 'vendor', tenantB: 'vendor' },
+  tenants: { mine: 'tenantA', tenantB: 'tenantB', tenantA: 'tenantA' },
+  systems: { mine: 'dedicatedA', tenantB: 'dedicatedB' },
+  'data-flows': { mine: 'flow', tenantB: 'flow' },
+};
+
+const id = (key: string) => (c: World): Params => ({ id: c.s.ids[key]! });
+
+function resourceRoutes(name: keyof typeof resourceBody): Record<string, RouteCase> {
+  const ids = resourceIds[name]!;
+  const viewerReads = name === 'tenants';
+  const list = `/api/${name}`;
+  const item = `/api/${name}/{id}`;
+  const reread = (c: World) => `/api/${name}/${c.s.ids[ids.mine]}`;
+  const patch = name === 'systems' ? { name: 'Hijacked', inScope: false, exclusionJustification: 'hijacked' } : { name: 'Hijacked' };
+  return {
+    [`GET ${list}`]: { crossOrg: 200, viewer: { status: viewerReads ? 200 : 403 } },
+    [`POST ${list}`]: {
+      body: resourceBody[name]!,
+      reread: () => `${list}?limit=200`,
+      // A body naming org A's objects is refused as a missing reference; services and vendors name none,
+      // so org B simply creates one of its own (and org A's list must not change).
+      crossOrg: name === 'services' || name === 'vendors' ? 201 : 422,
+      viewer: { status: 403 },
+    },
+    [`GET ${item}`]: {
+      params: id(ids.mine), crossOrg: 404,
+      viewer: viewerReads ? { status: 404, other: id(ids.tenantB), own: id(ids.tenantA!) } : { status: 403, other: id(ids.tenantB) },
+    },
+    [`PATCH ${item}`]: { params: id(ids.mine), body: () => patch, reread, crossOrg: 404, viewer: { status: 403, other: id(ids.tenantB) } },
+    [`DELETE ${item}`]: { params: id(ids.mine), reread, crossOrg: 404, viewer: { status: 403, other: id(ids.tenantB) } },
+  };
+}
+
+export const ISOLATION_ROUTES: Record<string, RouteCase> = {
+  'POST /api/auth/login': { public: true, crossOrg: 0, viewer: { status: 0 } },
+  'GET /api/meta': { public: true, crossOrg: 0, viewer: { status: 0 } },
+
+  // The caller's own session and organization.
+  'POST /api/auth/logout': { reread: () => '/api/auth/me', crossOrg: 204, viewer: { status: 204 } },
+  'GET /api/auth/me': { crossOrg: 200, viewer: { status: 200 } },
+  'GET /api/org': { crossOrg: 200, viewer: { status: 200 } },
+  'PATCH /api/org': { body: () => ({ name: 'Renamed by someone' }), reread: () => '/api/org', crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/dashboard': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/tenants/{id}/footprint': { params: id('tenantA'), crossOrg: 404, viewer: { status: 404, other: id('tenantB'), own: id('tenantA') } },
+
+  ...resourceRoutes('services'),
+  ...resourceRoutes('vendors'),
+  ...resourceRoutes('tenants'),
+  ...resourceRoutes('systems'),
+  ...resourceRoutes('data-flows'),
+
+  'GET /api/members': { crossOrg: 200, viewer: { status: 403 } },
+  'POST /api/members': {
+    // Binding a new member to org A's tenant is refused: that tenant does not exist in org B.
+    body: (c) => ({ email: `${unique('new')}@example.test`, displayName: 'New person', role: 'tenant-viewer', tenantId: c.s.ids.tenantA!, password: 'a long enough password' }),
+    reread: () => '/api/members', crossOrg: 422, viewer: { status: 403 },
+  },
+  'GET /api/members/{userId}': { params: (c) => ({ userId: c.s.ids.viewerAUser! }), crossOrg: 404, viewer: { status: 403, other: (c) => ({ userId: c.s.ids.viewerBUser! }) } },
+  'PATCH /api/members/{userId}': {
+    params: (c) => ({ userId: c.s.ids.viewerAUser! }), body: () => ({ displayName: 'Hijacked' }),
+    reread: (c) => `/api/members/${c.s.ids.viewerAUser}`, crossOrg: 404, viewer: { status: 403, other: (c) => ({ userId: c.s.ids.viewerBUser! }) },
+  },
+  'DELETE /api/members/{userId}': {
+    params: (c) => ({ userId: c.s.ids.viewerAUser! }),
+    reread: (c) => `/api/members/${c.s.ids.viewerAUser}`, crossOrg: 404, viewer: { status: 403, other: (c) => ({ userId: c.s.ids.viewerBUser! }) },
+  },
+
+  'GET /api/tokens': { crossOrg: 200, viewer: { status: 200 } },
+  'POST /api/tokens': { body: () => ({ name: 'probe' }), reread: () => '/api/tokens', crossOrg: 201, viewer: { status: 201 } },
+  'POST /api/tokens/{id}/revoke': {
+    params: (c) => ({ id: c.tokenIds.owner }), reread: () => '/api/tokens', crossOrg: 404,
+    // Every role manages its own tokens; another person's token (tenant B's viewer's) is not found.
+    viewer: { status: 404, other: (c) => ({ id: c.tokenIds.viewerB }) },
+  },
+};
+
+/** `/api/systems/{id}` with `{ id }` → `/api/systems/<id>`. */
+export function fillPath(path: string, params: Params = {}): string {
+  return path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    const value = params[name];
+    if (!value) throw new Error(`no value for {${name}} in ${path}`);
+    return encodeURIComponent(value);
+  });
+}
