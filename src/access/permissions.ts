@@ -3,7 +3,7 @@ import type { ResourceName } from '../model/resource.js';
 import type { Actor, Role } from './actor.js';
 
 export type Action = 'read' | 'create' | 'update' | 'delete';
-export type Subject = ResourceName | 'members' | 'tokens' | 'org' | 'changes' | 'tenant-footprint';
+export type Subject = ResourceName | 'members' | 'tokens' | 'org' | 'changes' | 'tenant-footprint' | 'bundle';
 
 const ALL: Action[] = ['read', 'create', 'update', 'delete'];
 const READ: Action[] = ['read'];
@@ -15,19 +15,19 @@ const READ: Action[] = ['read'];
 const MATRIX: Record<Role, Partial<Record<Subject, Action[]>>> = {
   owner: {
     services: ALL, vendors: ALL, tenants: ALL, systems: ALL, 'data-flows': ALL,
-    members: ALL, tokens: ALL, org: ['read', 'update'], changes: READ, 'tenant-footprint': READ,
+    members: ALL, tokens: ALL, org: ['read', 'update'], changes: READ, 'tenant-footprint': READ, bundle: ['read', 'update'],
   },
   'isms-manager': {
     services: ALL, vendors: ALL, tenants: ALL, systems: ALL, 'data-flows': ALL,
-    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ,
+    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: ['read', 'update'],
   },
   engineer: {
     services: READ, vendors: READ, tenants: READ, systems: ALL, 'data-flows': ALL,
-    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ,
+    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: READ,
   },
   auditor: {
     services: READ, vendors: READ, tenants: READ, systems: READ, 'data-flows': READ,
-    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ,
+    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: READ,
   },
   'tenant-viewer': {
     tenants: READ, tokens: ALL, org: READ, 'tenant-footprint': READ,

@@ -13,6 +13,7 @@ import { AppError, errorBody } from './errors.js';
 import { DOCS_PREFIX, registerAuthentication } from './plugins/authenticate.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerAuthRoutes } from './routes/auth.js';
+import { registerBundleRoutes } from './routes/bundle.js';
 import { registerMemberRoutes } from './routes/members.js';
 import { registerOrgRoutes } from './routes/org.js';
 import { registerResourceRoutes } from './routes/resources.js';
@@ -68,6 +69,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   registerResourceRoutes(app, db);
   registerMemberRoutes(app, db);
   registerTokenRoutes(app, db);
+  registerBundleRoutes(app, db);
 
   const hasWeb = existsSync(join(WEB_DIST, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });

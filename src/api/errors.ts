@@ -21,6 +21,7 @@ export const ERRORS = {
   unsupported_media_type: { status: 415, message: 'Send application/json.' },
   reference_not_found: { status: 422, message: 'A referenced object does not exist.' },
   invalid_value: { status: 422, message: 'A value is not acceptable.' },
+  bundle_invalid: { status: 422, message: 'The bundle is not valid; nothing was written.' },
   too_many_attempts: { status: 429, message: 'Too many attempts; wait and try again.' },
   internal_error: { status: 500, message: 'Something went wrong on our side; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
@@ -35,6 +36,8 @@ export class AppError extends Error {
     message?: string,
     readonly field?: string,
     readonly headers?: Record<string, string>,
+    /** Several problems at once (an invalid bundle), each with its place. */
+    readonly problems?: Array<{ line: number; column: number; field: string; message: string }>,
   ) {
     super(message ?? ERRORS[code].message);
     this.status = ERRORS[code].status;
@@ -46,8 +49,9 @@ export interface ErrorBody {
   error: ErrorCode;
   message: string;
   field?: string;
+  problems?: Array<{ line: number; column: number; field: string; message: string }>;
 }
 
 export function errorBody(error: AppError): ErrorBody {
-  return { error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
+  return { error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}), ...(error.problems ? { problems: error.problems } : {}) };
 }

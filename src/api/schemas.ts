@@ -7,6 +7,10 @@ export const ErrorResponse = Type.Object(
     error: StringEnum(Object.keys(ERRORS) as [string, ...string[]], 'Stable error code (see the README, "Errors").'),
     message: Type.String(),
     field: Type.Optional(Type.String({ description: 'The input field at fault, as a dotted path.' })),
+    problems: Type.Optional(Type.Array(
+      Type.Object({ line: Type.Integer(), column: Type.Integer(), field: Type.String(), message: Type.String() }),
+      { description: 'Every problem of an invalid bundle, with its line and column.' },
+    )),
   },
   { $id: 'ErrorResponse' },
 );

@@ -41,3 +41,15 @@ export function toAppError(errors: ErrorObject[], part: string): AppError {
     default: return new AppError('validation_failed', `${where}${path || 'body'} ${e.message ?? 'is not valid'}.`, path || undefined);
   }
 }
+
+const compiled = new WeakMap<object, ReturnType<Ajv['compile']>>();
+
+/** Validate input that did not come through an HTTP route (the CLI) with the same schemas and messages. */
+export function assertValid(schema: object, value: unknown): void {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = strict.compile(schema);
+    compiled.set(schema, validate);
+  }
+  if (!validate(value)) throw toAppError(validate.errors ?? [], 'body');
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../access/actor.js';
 import { AppError } from '../api/errors.js';
+import { Slug } from '../model/common.js';
 import { withContext } from '../store/database.js';
 import { membershipsOf } from './auth.js';
 
@@ -19,6 +20,8 @@ export async function findOrg(db: Kysely<any>, slug: string): Promise<OrgRef | u
 
 /** Create an organization (operators only: the CLI, the demo loader and tests). */
 export async function createOrg(db: Kysely<any>, input: { slug: string; name: string; isDemo?: boolean }): Promise<OrgRef> {
+  if (!new RegExp(Slug.pattern!).test(input.slug)) throw new AppError('validation_failed', 'slug must be lower-case letters, digits and hyphens (1–64 characters).', 'slug');
+  if (!input.name.trim() || input.name.length > 200) throw new AppError('validation_failed', 'name must be 1–200 characters.', 'name');
   if (await findOrg(db, input.slug)) throw new AppError('conflict', `An organization with slug "${input.slug}" exists.`, 'slug');
   const orgId = randomUUID();
   await withContext(db, { orgId, tenantId: null, userId: null }, async (trx) => {

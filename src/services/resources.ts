@@ -6,6 +6,7 @@ import { AppError } from '../api/errors.js';
 import { dataFlowDestinationError } from '../model/data-flow.js';
 import { resourceByName } from '../model/index.js';
 import type { ResourceDefinition } from '../model/resource.js';
+import { canonicalJson } from '../ledger/canonical-json.js';
 import { recordChange } from '../store/changes.js';
 import { withContext } from '../store/database.js';
 import { translateDbError } from '../store/db-errors.js';
@@ -89,20 +90,23 @@ export async function getObject(db: Kysely<any>, actor: Actor, def: ResourceDefi
 export async function createObject(db: Kysely<any>, actor: Actor, def: ResourceDefinition, input: Obj): Promise<Obj> {
   authorize(actor, 'create', def.name);
   checkRules(def, input);
-  return asActor(db, actor, async (trx) => {
-    await checkReferences(trx, def, input);
-    if (await findIdBySlug(trx, def, input.slug as string)) {
-      throw new AppError('slug_taken', `Another ${def.objectType} already has the slug "${input.slug}".`, 'slug');
-    }
-    const id = randomUUID();
-    await insertResource(trx, def, actor.orgId, id, input);
-    const created = (await getResource(trx, def, id))!;
-    await recordChange(trx, actor.orgId, {
-      actor: actorLabel(actor), action: 'create', objectType: def.objectType, objectId: id,
-      objectSlug: input.slug as string, tenantId: tenantOf(def, created), summary: `Created ${def.objectType} ${input.name as string}`,
-    });
-    return created;
+  return asActor(db, actor, (trx) => createWithin(trx, actor, def, input));
+}
+
+/** Create inside a transaction the caller holds (API requests and bundle apply); rules, references, slug and change record. */
+export async function createWithin(trx: Transaction<any>, actor: Actor, def: ResourceDefinition, input: Obj, id: string = randomUUID()): Promise<Obj> {
+  checkRules(def, input);
+  await checkReferences(trx, def, input);
+  if (await findIdBySlug(trx, def, input.slug as string)) {
+    throw new AppError('slug_taken', `Another ${def.objectType} already has the slug "${input.slug}".`, 'slug');
+  }
+  await insertResource(trx, def, actor.orgId, id, input);
+  const created = (await getResource(trx, def, id))!;
+  await recordChange(trx, actor.orgId, {
+    actor: actorLabel(actor), action: 'create', objectType: def.objectType, objectId: id,
+    objectSlug: input.slug as string, tenantId: tenantOf(def, created), summary: `Created ${def.objectType} ${input.name as string}`,
   });
+  return created;
 }
 
 export async function updateObject(db: Kysely<any>, actor: Actor, def: ResourceDefinition, id: string, patch: Obj): Promise<Obj> {
@@ -110,23 +114,39 @@ export async function updateObject(db: Kysely<any>, actor: Actor, def: ResourceD
   return asActor(db, actor, async (trx) => {
     const current = await getResource(trx, def, id);
     if (!current) throw new AppError('not_found', `${def.label} not found.`);
-    const merged = { ...current, ...patch };
-    checkRules(def, merged);
-    await checkReferences(trx, def, patch);
-    if (patch.slug !== undefined && patch.slug !== current.slug) {
-      const other = await findIdBySlug(trx, def, patch.slug as string);
-      if (other && other !== id) throw new AppError('slug_taken', `Another ${def.objectType} already has the slug "${patch.slug}".`, 'slug');
-    }
-    await updateResource(trx, def, actor.orgId, id, patch);
-    const updated = (await getResource(trx, def, id))!;
-    const changed = Object.keys(patch).filter((k) => JSON.stringify(patch[k]) !== JSON.stringify(current[k]));
-    await recordChange(trx, actor.orgId, {
-      actor: actorLabel(actor), action: 'update', objectType: def.objectType, objectId: id,
-      objectSlug: updated.slug as string, tenantId: tenantOf(def, updated),
-      summary: changed.length ? `Changed ${changed.join(', ')}` : 'No change',
-    });
-    return updated;
+    return updateWithin(trx, actor, def, current, patch);
   });
+}
+
+/** Update an object the caller has read in its own transaction; rules on the merged object, references, slug, change record. */
+export async function updateWithin(trx: Transaction<any>, actor: Actor, def: ResourceDefinition, current: Obj, patch: Obj): Promise<Obj> {
+  const id = current.id as string;
+  const merged = { ...current, ...patch };
+  checkRules(def, merged);
+  await checkReferences(trx, def, patch);
+  if (patch.slug !== undefined && patch.slug !== current.slug) {
+    const other = await findIdBySlug(trx, def, patch.slug as string);
+    if (other && other !== id) throw new AppError('slug_taken', `Another ${def.objectType} already has the slug "${patch.slug}".`, 'slug');
+  }
+  await updateResource(trx, def, actor.orgId, id, patch);
+  const updated = (await getResource(trx, def, id))!;
+  const changed = changedFields(current, patch);
+  await recordChange(trx, actor.orgId, {
+    actor: actorLabel(actor), action: 'update', objectType: def.objectType, objectId: id,
+    objectSlug: updated.slug as string, tenantId: tenantOf(def, updated),
+    summary: changed.length ? `Changed ${changed.join(', ')}` : 'No change',
+  });
+  return updated;
+}
+
+/** Fields of `patch` whose value differs from `current` (arrays of ids compared as sets). */
+export function changedFields(current: Obj, patch: Obj): string[] {
+  return Object.keys(patch).filter((k) => comparable(patch[k]) !== comparable(current[k]));
+}
+
+function comparable(value: unknown): string {
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return JSON.stringify([...value].sort());
+  return canonicalJson(value ?? null);
 }
 
 export async function deleteObject(db: Kysely<any>, actor: Actor, def: ResourceDefinition, id: string): Promise<void> {

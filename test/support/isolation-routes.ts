@@ -25,6 +25,8 @@ export interface RouteCase {
   body?: (c: World) => unknown;
   /** GET url of `c`'s data that the request must leave unchanged when sent by another organization. */
   reread?: (c: World) => string;
+  /** The error code expected with a cross-org 422 (default reference_not_found). */
+  crossOrgError?: string;
   /**
    * What org B's owner gets when sending `params`/`body` built from org A's world: 404 on any id of org A,
    * 422 when a body references org A's objects, 2xx when the request only touches org B's own data.
@@ -120,6 +122,13 @@ export const ISOLATION_ROUTES: Record<string, RouteCase> = {
   'DELETE /api/members/{userId}': {
     params: (c) => ({ userId: c.s.ids.viewerAUser! }),
     reread: (c) => `/api/members/${c.s.ids.viewerAUser}`, crossOrg: 404, viewer: { status: 403, other: (c) => ({ userId: c.s.ids.viewerBUser! }) },
+  },
+
+  'GET /api/bundle': { crossOrg: 200, viewer: { status: 403 } },
+  'POST /api/bundle/apply': {
+    // A bundle naming org A (by its slug) sent by org B is refused as a whole, and org A is untouched.
+    body: (c) => ({ yaml: `apiVersion: tenantproof.dev/v1\nkind: IsmsBundle\norganization: { slug: ${c.s.org.slug}, name: Hijacked }\nservices:\n  - { slug: hosting, name: Hijacked }\n` }),
+    reread: () => '/api/bundle', crossOrg: 422, crossOrgError: 'bundle_invalid', viewer: { status: 403 },
   },
 
   'GET /api/tokens': { crossOrg: 200, viewer: { status: 200 } },

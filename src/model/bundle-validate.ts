@@ -1,0 +1,137 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { BUNDLE_API_VERSION, BUNDLE_KIND, bundleSchema, itemToInput } from './bundle.js';
+import { fieldPath, type BundleSource, type PathSegment, type SourceProblem } from './bundle-source.js';
+import { RESOURCES } from './index.js';
+import type { ResourceDefinition, ResourceName } from './resource.js';
+
+type Obj = Record<string, unknown>;
+
+/** A bundle that passed the schema: the organization and, per resource, its items as written. */
+export interface ParsedBundle {
+  organization: { slug: string; name: string };
+  sections: Map<ResourceName, Obj[]>;
+}
+
+/** One bundle item ready to store: API input with ids, and the id it has (stored already, or newly assigned). */
+export interface ResolvedItem {
+  def: ResourceDefinition;
+  index: number;
+  slug: string;
+  id: string;
+  /** True when an object with this slug is already stored. */
+  exists: boolean;
+  input: Obj;
+}
+
+/** slug → id per resource. */
+export type SlugIndex = Map<ResourceName, Map<string, string>>;
+
+const MAX_PROBLEMS = 50;
+const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+const validateSchema = ajv.compile(bundleSchema());
+
+/** Check the document against the bundle schema and for duplicate slugs; every problem names its line and field. */
+export function checkBundle(source: BundleSource): { bundle: ParsedBundle | null; problems: SourceProblem[] } {
+  const problems: SourceProblem[] = [];
+  const value = source.value;
+  const add = (path: PathSegment[], message: string, key = false) => {
+    if (problems.length < MAX_PROBLEMS) problems.push({ file: source.file, ...source.locate(path, { key }), field: fieldPath(path), message });
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    add([], `a bundle is a YAML mapping with apiVersion: ${BUNDLE_API_VERSION} and kind: ${BUNDLE_KIND}`);
+    return { bundle: null, problems };
+  }
+  if (!validateSchema(value)) {
+    for (const e of usefulErrors(validateSchema.errors ?? [])) {
+      const [path, message, key] = describe(e);
+      add(path, message, key);
+    }
+    return { bundle: null, problems };
+  }
+  const doc = value as Obj;
+  const sections = new Map<ResourceName, Obj[]>();
+  for (const def of RESOURCES) {
+    const items = (doc[def.bundleKey] as Obj[] | undefined) ?? [];
+    const seen = new Map<string, number>();
+    items.forEach((item, index) => {
+      const slug = item.slug as string;
+      const first = seen.get(slug);
+      if (first !== undefined) add([def.bundleKey, index, 'slug'], `slug "${slug}" is used twice in ${def.bundleKey} (first at item ${first})`);
+      else seen.set(slug, index);
+    });
+    sections.set(def.name, items);
+  }
+  const org = doc.organization as { slug: string; name: string };
+  return { bundle: problems.length ? null : { organization: { slug: org.slug, name: org.name }, sections }, problems };
+}
+
+/**
+ * Resolve every slug reference of the bundle against its own items and the objects already stored (`stored`).
+ * Items not yet stored get an id from `newId`. A reference to nothing is a problem naming its line.
+ */
+export function resolveBundle(source: BundleSource, bundle: ParsedBundle, stored: SlugIndex, newId: () => string): { items: ResolvedItem[]; problems: SourceProblem[] } {
+  const index: SlugIndex = new Map();
+  const planned: Array<Omit<ResolvedItem, 'input'> & { item: Obj }> = [];
+  for (const def of RESOURCES) {
+    const known = new Map(stored.get(def.name) ?? []);
+    for (const [i, item] of (bundle.sections.get(def.name) ?? []).entries()) {
+      const slug = item.slug as string;
+      const existing = known.get(slug);
+      const id = existing ?? newId();
+      known.set(slug, id);
+      planned.push({ def, index: i, slug, id, exists: existing !== undefined, item });
+    }
+    index.set(def.name, known);
+  }
+  const problems: SourceProblem[] = [];
+  const items: ResolvedItem[] = [];
+  for (const p of planned) {
+    const { input, unresolved } = itemToInput(p.def, p.item, (target, slug) => index.get(target)?.get(slug));
+    for (const u of unresolved) {
+      const path: PathSegment[] = [p.def.bundleKey, p.index, u.key, ...(u.index === null ? [] : [u.index])];
+      if (problems.length < MAX_PROBLEMS) {
+        problems.push({ file: source.file, ...source.locate(path), field: fieldPath(path), message: `no ${u.target.replace(/s$/, '')} with slug "${u.slug}" in the bundle or the organization` });
+      }
+    }
+    const { item: _item, ...rest } = p;
+    items.push({ ...rest, input });
+  }
+  return { items, problems };
+}
+
+/** Ajv reports every branch of a union; keep the most specific error per place. */
+function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
+  const byPath = new Map<string, ErrorObject>();
+  for (const e of errors) {
+    if (e.keyword === 'anyOf' || e.keyword === 'if') continue;
+    const key = e.instancePath + (e.keyword === 'additionalProperties' ? `/${(e.params as { additionalProperty: string }).additionalProperty}` : '') + (e.keyword === 'required' ? `/${(e.params as { missingProperty: string }).missingProperty}` : '');
+    if (!byPath.has(key)) byPath.set(key, e);
+  }
+  return [...byPath.values()];
+}
+
+function toPath(instancePath: string): PathSegment[] {
+  return instancePath.split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+}
+
+/** An Ajv error as [path, message, point at the key]. */
+function describe(e: ErrorObject): [PathSegment[], string, boolean] {
+  const path = toPath(e.instancePath);
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required': return [path, `${String(params.missingProperty)} is required`, false];
+    case 'additionalProperties': return [[...path, String(params.additionalProperty)], 'is not a known field', true];
+    case 'const': return [path, `must be ${JSON.stringify(params.allowedValue)}`, false];
+    case 'enum': return [path, `must be one of: ${(params.allowedValues as unknown[]).join(', ')}`, false];
+    case 'type': return [path, `must be ${String(params.type)}`, false];
+    case 'maxLength': return [path, `is too long (at most ${String(params.limit)} characters)`, false];
+    case 'minLength': return [path, `is too short (at least ${String(params.limit)} characters)`, false];
+    case 'pattern': return [path, path[path.length - 1] === 'slug' || typeof path[path.length - 1] === 'number' ? 'is not a valid slug (lower-case letters, digits and hyphens)' : 'has the wrong form', false];
+    case 'format': return [path, `must be a valid ${String(params.format)}`, false];
+    case 'uniqueItems': return [path, 'lists the same value twice', false];
+    case 'maxItems': return [path, `has too many entries (at most ${String(params.limit)})`, false];
+    default: return [path, e.message ?? 'is not valid', false];
+  }
+}
