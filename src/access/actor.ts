@@ -15,6 +15,9 @@ export interface Actor {
   via: 'session' | 'token' | 'cli';
   /** Session or token id, for the audit trail. */
   credentialId: string | null;
+  /** The HTTP request acting (absent for the CLI), for the audit trail. */
+  requestId?: string;
+  sourceIp?: string;
 }
 
 /** The database context for an actor: a tenant-viewer's transactions are limited to its tenant by RLS. */

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withContext, type Database } from '../store/database.js';
-import { createOrg } from '../services/provisioning.js';
-import { openTestDatabase } from '../../test/support/harness.js';
+import { bareOrg, openTestDatabase } from '../../test/support/harness.js';
 import { consistencyProof, inclusionProof, leafHash, rangeHash, subtreeHashFromLeaves, verifyConsistency, verifyInclusion } from './merkle.js';
 import { appendEntries, leafBytes, rangeHashes, rootAt, treeSize, type LedgerEntryInput } from './tree-store.js';
 
@@ -17,7 +16,7 @@ describe('stored Merkle tree (per org)', () => {
   let orgId: string;
   beforeAll(async () => {
     database = await openTestDatabase();
-    orgId = (await createOrg(database.db, { slug: `ledger-${randomUUID().slice(0, 8)}`, name: 'Ledger test' })).orgId;
+    orgId = await bareOrg(database, `ledger-${randomUUID().slice(0, 8)}`);
   });
   afterAll(async () => { await database.close(); });
   const ctx = () => ({ orgId, tenantId: null, userId: null });

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { openTestDatabase } from '../../test/support/harness.js';
-import { createOrg } from '../services/provisioning.js';
+import { bareOrg, openTestDatabase } from '../../test/support/harness.js';
 import { withContext, type Database } from '../store/database.js';
 import { signCheckpoint } from './checkpoints.js';
 import { appendEntries, type LedgerEntryInput } from './tree-store.js';
@@ -22,7 +21,7 @@ describe('ledger verification finds tampering in the database, every time', () =
 
   beforeEach(async () => {
     database ??= await openTestDatabase();
-    orgId = (await createOrg(database.db, { slug: `tamper-${randomUUID().slice(0, 8)}`, name: 'Tamper' })).orgId;
+    orgId = await bareOrg(database, `tamper-${randomUUID().slice(0, 8)}`);
     await withContext(database.db, ctx(), async (trx) => {
       await appendEntries(trx, orgId, Array.from({ length: 6 }, (_, i) => entry(i)));
       await signCheckpoint(trx, orgId, masterKey);

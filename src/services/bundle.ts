@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { stringify } from 'yaml';
-import { actorLabel, type Actor } from '../access/actor.js';
+import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
 import { AppError } from '../api/errors.js';
 import { bundleKeyOf, BUNDLE_API_VERSION, BUNDLE_KIND, objectToItem } from '../model/bundle.js';
@@ -9,7 +9,7 @@ import { BundleSyntaxError, fieldPath, formatProblem, parseBundleSource, type Pa
 import { checkBundle, resolveBundle, type SlugIndex } from '../model/bundle-validate.js';
 import { RESOURCES } from '../model/index.js';
 import type { ResourceDefinition, ResourceName } from '../model/resource.js';
-import { recordChange } from '../store/changes.js';
+import { recordChange } from '../ledger/record.js';
 import { allResources } from '../store/resource-store.js';
 import { asActor, changedFields, createWithin, updateWithin } from './resources.js';
 
@@ -163,7 +163,7 @@ async function applyItem(
 async function renameWithin(trx: Transaction<any>, actor: Actor, name: string): Promise<void> {
   authorize(actor, 'update', 'org');
   await trx.updateTable('orgs').set({ name, updated_at: sql`now()` }).where('org_id', '=', actor.orgId).execute();
-  await recordChange(trx, actor.orgId, { actor: actorLabel(actor), action: 'update', objectType: 'organization', objectId: actor.orgId, objectSlug: '', tenantId: null, summary: `Renamed organization to ${name}` });
+  await recordChange(trx, actor, { action: 'update', objectType: 'organization', objectId: actor.orgId, objectSlug: '', tenantId: null, summary: `Renamed organization to ${name}` });
 }
 
 async function createOrganizationWithin(trx: Transaction<any>, actor: Actor, org: { slug: string; name: string }, isDemo: boolean): Promise<{ slug: string; name: string }> {
@@ -173,6 +173,6 @@ async function createOrganizationWithin(trx: Transaction<any>, actor: Actor, org
     if ((error as { code?: string }).code === '23505') throw new AppError('conflict', `An organization with slug "${org.slug}" exists.`, 'organization.slug');
     throw error;
   }
-  await recordChange(trx, actor.orgId, { actor: actorLabel(actor), action: 'create', objectType: 'organization', objectId: actor.orgId, objectSlug: org.slug, tenantId: null, summary: `Created organization ${org.name}` });
+  await recordChange(trx, actor, { action: 'create', objectType: 'organization', objectId: actor.orgId, objectSlug: org.slug, tenantId: null, summary: `Created organization ${org.name}` });
   return org;
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { actorLabel, type Actor } from '../access/actor.js';
+import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
 import { hashPassword } from '../access/secrets.js';
 import { AppError } from '../api/errors.js';
 import type { Member, MemberCreate, MemberUpdate } from '../model/member.js';
-import { recordChange } from '../store/changes.js';
+import { recordChange } from '../ledger/record.js';
 import { asActor } from './resources.js';
 
 function present(r: any): Member {
@@ -61,8 +61,7 @@ export async function addMember(db: Kysely<any>, actor: Actor, input: MemberCrea
       await trx.insertInto('users').values({ user_id: userId, email: input.email, display_name: input.displayName, password_hash: passwordHash }).execute();
     }
     await trx.insertInto('memberships').values({ org_id: actor.orgId, user_id: userId, role: input.role, tenant_id: input.tenantId ?? null }).execute();
-    await recordChange(trx, actor.orgId, {
-      actor: actorLabel(actor), action: 'create', objectType: 'member', objectId: userId, objectSlug: input.email,
+    await recordChange(trx, actor, { action: 'create', objectType: 'member', objectId: userId, objectSlug: input.email,
       tenantId: input.tenantId ?? null, summary: `Added ${input.email} as ${input.role}`,
     });
     return present((await baseQuery(trx).where('m.user_id', '=', userId).executeTakeFirst())!);
@@ -87,8 +86,7 @@ export async function updateMember(db: Kysely<any>, actor: Actor, userId: string
     }
     await trx.updateTable('memberships').set({ role, tenant_id: tenantId ?? null }).where('user_id', '=', userId).execute();
     if (patch.displayName) await trx.updateTable('users').set({ display_name: patch.displayName, updated_at: sql`now()` }).where('user_id', '=', userId).execute();
-    await recordChange(trx, actor.orgId, {
-      actor: actorLabel(actor), action: 'update', objectType: 'member', objectId: userId, objectSlug: current.email,
+    await recordChange(trx, actor, { action: 'update', objectType: 'member', objectId: userId, objectSlug: current.email,
       tenantId: tenantId ?? null, summary: `Role ${current.role} → ${role}`,
     });
     return present((await baseQuery(trx).where('m.user_id', '=', userId).executeTakeFirst())!);
@@ -102,8 +100,7 @@ export async function removeMember(db: Kysely<any>, actor: Actor, userId: string
     if (!current) throw new AppError('not_found', 'Member not found.');
     if (current.role === 'owner' && (await ownerCount(trx)) <= 1) throw new AppError('conflict', 'The organization needs at least one owner.');
     await trx.deleteFrom('memberships').where('user_id', '=', userId).execute();
-    await recordChange(trx, actor.orgId, {
-      actor: actorLabel(actor), action: 'delete', objectType: 'member', objectId: userId, objectSlug: current.email,
+    await recordChange(trx, actor, { action: 'delete', objectType: 'member', objectId: userId, objectSlug: current.email,
       tenantId: current.tenant_id, summary: `Removed ${current.email}`,
     });
   });

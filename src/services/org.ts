@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import { actorLabel, type Actor } from '../access/actor.js';
+import type { Actor } from '../access/actor.js';
 import { authorize, can } from '../access/permissions.js';
 import { AppError } from '../api/errors.js';
 import { RESOURCES } from '../model/index.js';
-import { recentChanges, recordChange, type Change } from '../store/changes.js';
+import { recentChanges, recordChange, type Change } from '../ledger/record.js';
 import { asActor } from './resources.js';
 
 export interface Org { id: string; slug: string; name: string; isDemo: boolean }
@@ -23,7 +23,7 @@ export async function renameOrg(db: Kysely<any>, actor: Actor, name: string): Pr
   authorize(actor, 'update', 'org');
   return asActor(db, actor, async (trx) => {
     await trx.updateTable('orgs').set({ name, updated_at: sql`now()` }).where('org_id', '=', actor.orgId).execute();
-    await recordChange(trx, actor.orgId, { actor: actorLabel(actor), action: 'update', objectType: 'organization', objectId: actor.orgId, objectSlug: '', tenantId: null, summary: `Renamed organization to ${name}` });
+    await recordChange(trx, actor, { action: 'update', objectType: 'organization', objectId: actor.orgId, objectSlug: '', tenantId: null, summary: `Renamed organization to ${name}` });
     return present(await trx.selectFrom('orgs').selectAll().executeTakeFirstOrThrow());
   });
 }

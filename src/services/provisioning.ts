@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../access/actor.js';
 import { AppError } from '../api/errors.js';
 import { Slug } from '../model/common.js';
+import { recordChange } from '../ledger/record.js';
 import { withContext } from '../store/database.js';
 import { membershipsOf } from './auth.js';
 
@@ -26,7 +27,7 @@ export async function createOrg(db: Kysely<any>, input: { slug: string; name: st
   const orgId = randomUUID();
   await withContext(db, { orgId, tenantId: null, userId: null }, async (trx) => {
     await trx.insertInto('orgs').values({ org_id: orgId, slug: input.slug, name: input.name, is_demo: input.isDemo ?? false }).execute();
-    await trx.insertInto('changes').values({ org_id: orgId, actor: 'operator', action: 'create', object_type: 'organization', object_id: orgId, object_slug: input.slug, summary: `Created organization ${input.name}` }).execute();
+    await recordChange(trx, operatorActor(orgId), { action: 'create', objectType: 'organization', objectId: orgId, objectSlug: input.slug, tenantId: null, summary: `Created organization ${input.name}` });
   });
   return { orgId, slug: input.slug, name: input.name, isDemo: input.isDemo ?? false };
 }

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { actorLabel, contextOf, type Actor } from '../access/actor.js';
+import { contextOf, type Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
 import { AppError } from '../api/errors.js';
 import { dataFlowDestinationError } from '../model/data-flow.js';
 import { resourceByName } from '../model/index.js';
 import type { ResourceDefinition } from '../model/resource.js';
 import { canonicalJson } from '../ledger/canonical-json.js';
-import { recordChange } from '../store/changes.js';
+import { recordChange } from '../ledger/record.js';
 import { withContext } from '../store/database.js';
 import { translateDbError } from '../store/db-errors.js';
 import {
@@ -102,9 +102,8 @@ export async function createWithin(trx: Transaction<any>, actor: Actor, def: Res
   }
   await insertResource(trx, def, actor.orgId, id, input);
   const created = (await getResource(trx, def, id))!;
-  await recordChange(trx, actor.orgId, {
-    actor: actorLabel(actor), action: 'create', objectType: def.objectType, objectId: id,
-    objectSlug: input.slug as string, tenantId: tenantOf(def, created), summary: `Created ${def.objectType} ${input.name as string}`,
+  await recordChange(trx, actor, { action: 'create', objectType: def.objectType, objectId: id,
+    objectSlug: input.slug as string, tenantId: tenantOf(def, created), summary: `Created ${def.objectType} ${input.name as string}`, after: created,
   });
   return created;
 }
@@ -131,10 +130,9 @@ export async function updateWithin(trx: Transaction<any>, actor: Actor, def: Res
   await updateResource(trx, def, actor.orgId, id, patch);
   const updated = (await getResource(trx, def, id))!;
   const changed = changedFields(current, patch);
-  await recordChange(trx, actor.orgId, {
-    actor: actorLabel(actor), action: 'update', objectType: def.objectType, objectId: id,
+  await recordChange(trx, actor, { action: 'update', objectType: def.objectType, objectId: id,
     objectSlug: updated.slug as string, tenantId: tenantOf(def, updated),
-    summary: changed.length ? `Changed ${changed.join(', ')}` : 'No change',
+    summary: changed.length ? `Changed ${changed.join(', ')}` : 'No change', before: current, after: updated,
   });
   return updated;
 }
@@ -155,9 +153,8 @@ export async function deleteObject(db: Kysely<any>, actor: Actor, def: ResourceD
     const current = await getResource(trx, def, id);
     if (!current) throw new AppError('not_found', `${def.label} not found.`);
     await deleteResource(trx, def, id);
-    await recordChange(trx, actor.orgId, {
-      actor: actorLabel(actor), action: 'delete', objectType: def.objectType, objectId: id,
-      objectSlug: current.slug as string, tenantId: tenantOf(def, current), summary: `Deleted ${def.objectType} ${current.name as string}`,
+    await recordChange(trx, actor, { action: 'delete', objectType: def.objectType, objectId: id,
+      objectSlug: current.slug as string, tenantId: tenantOf(def, current), summary: `Deleted ${def.objectType} ${current.name as string}`, before: current,
     });
   });
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { actorLabel, type Actor } from '../access/actor.js';
+import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
 import { newSecret, secretHash } from '../access/secrets.js';
 import { AppError } from '../api/errors.js';
 import type { ApiToken, ApiTokenCreate } from '../model/token.js';
-import { recordChange } from '../store/changes.js';
+import { recordChange } from '../ledger/record.js';
 import { asActor } from './resources.js';
 
 export const TOKEN_PREFIX = 'tp_';
@@ -40,8 +40,7 @@ export async function createToken(db: Kysely<any>, actor: Actor, input: ApiToken
       org_id: actor.orgId, id, user_id: actor.userId, name: input.name, token_hash: secretHash(token),
       token_prefix: token.slice(0, 10), expires_at: expiresAt,
     }).execute();
-    await recordChange(trx, actor.orgId, {
-      actor: actorLabel(actor), action: 'create', objectType: 'api-token', objectId: id, objectSlug: input.name,
+    await recordChange(trx, actor, { action: 'create', objectType: 'api-token', objectId: id, objectSlug: input.name,
       tenantId: actor.tenantId, summary: `Created API token ${input.name}`,
     });
     return { token, apiToken: present((await query(trx, actor).where('t.id', '=', id).executeTakeFirst())!) };
@@ -55,8 +54,7 @@ export async function revokeToken(db: Kysely<any>, actor: Actor, id: string): Pr
     if (!current) throw new AppError('not_found', 'API token not found.');
     if (!current.revoked_at) {
       await trx.updateTable('api_tokens').set({ revoked_at: new Date().toISOString() }).where('id', '=', id).execute();
-      await recordChange(trx, actor.orgId, {
-        actor: actorLabel(actor), action: 'update', objectType: 'api-token', objectId: id, objectSlug: current.name,
+      await recordChange(trx, actor, { action: 'revoke', objectType: 'api-token', objectId: id, objectSlug: current.name,
         tenantId: actor.tenantId, summary: `Revoked API token ${current.name}`,
       });
     }

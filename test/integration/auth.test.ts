@@ -219,7 +219,7 @@ describe('authentication and roles', () => {
       const created = (await as(h, s.tokens.owner, { method: 'POST', url: '/api/tokens', payload: { name: 'hashed' } })).json();
       const secret: string = created.token;
       const rows = await inOrg((trx) => trx.selectFrom('api_tokens').selectAll().execute());
-      const changes = await inOrg((trx) => trx.selectFrom('changes').selectAll().execute());
+      const changes = await inOrg((trx) => trx.selectFrom('ledger_entries').selectAll().execute());
       expect(rows.length).toBeGreaterThan(6);
       for (const known of [secret, ...Object.values(s.tokens)]) {
         expect(JSON.stringify(rows)).not.toContain(known);
@@ -254,7 +254,7 @@ describe('authentication and roles', () => {
       const tokens = (await as(h, s.tokens.owner, { method: 'GET', url: '/api/tokens' })).json().items as Array<{ id: string; ownerEmail: string }>;
       const world: World = { s, tokenIds: { owner: tokens.find((t) => t.ownerEmail === s.emails.owner)!.id, viewerB: tokens.find((t) => t.ownerEmail === s.emails.viewerB)!.id } };
       const selfService = new Set(['POST /api/tokens', 'POST /api/tokens/{id}/revoke', 'POST /api/auth/logout']);
-      const before = await count('changes');
+      const before = await count('ledger_entries');
       const problems: string[] = [];
       let tried = 0;
       for (const [path, ops] of Object.entries<Record<string, unknown>>(doc.paths)) {
@@ -272,7 +272,7 @@ describe('authentication and roles', () => {
       }
       expect(tried).toBeGreaterThanOrEqual(19); // 5 resources × 3 writes, the org, and 3 member routes
       expect(problems).toEqual([]);
-      expect(await count('changes')).toBe(before);
+      expect(await count('ledger_entries')).toBe(before);
       // while reading everything is fine
       for (const url of ['/api/services', '/api/vendors', '/api/tenants', '/api/systems', '/api/data-flows', '/api/members', '/api/dashboard']) {
         expect((await as(h, s.tokens.auditor, { method: 'GET', url })).statusCode, url).toBe(200);

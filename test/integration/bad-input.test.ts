@@ -9,7 +9,7 @@ import { as, seedOrg, startHarness, type Harness, type SeededOrg } from '../supp
  * that nothing at all was written (every table of the organization counted before and after).
  */
 
-const TABLES = ['services', 'vendors', 'tenants', 'tenant_services', 'systems', 'system_tenants', 'system_services', 'data_flows', 'memberships', 'users', 'api_tokens', 'changes'];
+const TABLES = ['services', 'vendors', 'tenants', 'tenant_services', 'systems', 'system_tenants', 'system_services', 'data_flows', 'memberships', 'users', 'api_tokens', 'ledger_entries'];
 const UUID = '5b0f3f0e-8d1a-4c43-9a36-2f0f6f1b7c11';
 
 describe('bad input is refused precisely, and writes nothing', () => {

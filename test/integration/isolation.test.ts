@@ -224,7 +224,7 @@ describe('isolation: every route, across organizations and tenants', () => {
     expect(seen.systems.map((s) => s.id).sort()).toEqual([a.ids.dedicatedA, a.ids.shared].sort());
     expect(seen.memberships.map((m) => m.user_id)).toEqual([a.ids.viewerAUser]);
     expect(seen.systemTenants).toEqual([{ system_id: a.ids.dedicatedA, tenant_id: a.ids.tenantA }]);
-    expect(seen.tables).toEqual(expect.arrayContaining(['memberships', 'system_tenants', 'tenant_services', 'changes']));
+    expect(seen.tables).toEqual(expect.arrayContaining(['memberships', 'system_tenants', 'tenant_services', 'ledger_entries']));
     expect(Object.values(seen.tenantBRows).every((n) => n === 0), JSON.stringify(seen.tenantBRows)).toBe(true);
 
     // The same queries without the tenant context do see tenant B: the emptiness above is the database's doing.

@@ -1,4 +1,5 @@
 import type { InjectOptions } from 'fastify';
+import { verifyLedger } from '../../src/ledger/verify.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCES } from '../../src/model/index.js';
@@ -14,9 +15,13 @@ describe('resources', () => {
   const api = (method: InjectOptions['method'], url: string, payload?: unknown, token = s.tokens.owner) =>
     as(h, token, { method, url, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) });
   const changeCount = async (org = s) => withContext(h.database.db, { orgId: org.org.orgId, tenantId: null, userId: null }, async (trx) =>
-    Number((await sql<{ n: string }>`SELECT count(*) AS n FROM changes`.execute(trx)).rows[0]!.n));
-  const lastChange = async () => withContext(h.database.db, { orgId: s.org.orgId, tenantId: null, userId: null }, (trx) =>
-    trx.selectFrom('changes').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow());
+    Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ledger_entries WHERE kind = 'change'`.execute(trx)).rows[0]!.n));
+  /** The latest ledger entry, with the slug and digests its payload records. */
+  const lastChange = async () => withContext(h.database.db, { orgId: s.org.orgId, tenantId: null, userId: null }, async (trx) => {
+    const row = await trx.selectFrom('ledger_entries').selectAll().orderBy('idx', 'desc').limit(1).executeTakeFirstOrThrow();
+    const details = JSON.parse(row.payload as string).details;
+    return { ...row, object_slug: details.objectSlug, before: details.before, after: details.after, request_id: details.requestId, source_ip: details.sourceIp };
+  });
 
   beforeAll(async () => {
     h = await startHarness();
@@ -255,13 +260,15 @@ describe('resources', () => {
       return res;
     };
     const created = (await step('POST', '/api/services', { slug: unique('chg'), name: 'Changes' }, 201, 1)).json();
-    expect(await lastChange()).toMatchObject({ action: 'create', object_type: 'service', object_id: created.id, object_slug: created.slug });
+    expect(await lastChange()).toMatchObject({ action: 'create', object_type: 'service', object_id: created.id, object_slug: created.slug, before: null, after: expect.stringMatching(/^[0-9a-f]{64}$/) });
     await step('PATCH', `/api/services/${created.id}`, { name: 'Changed' }, 200, 1);
-    expect(await lastChange()).toMatchObject({ action: 'update', object_id: created.id, summary: 'Changed name' });
+    const update = await lastChange();
+    expect(update).toMatchObject({ action: 'update', object_id: created.id, summary: 'Changed name', before: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(update.after).not.toBe(update.before);
     const tenant = (await step('POST', '/api/tenants', { slug: unique('chg'), name: 'T', tier: 'C', tenancyPattern: 'pooled' }, 201, 1)).json();
     expect(await lastChange()).toMatchObject({ object_type: 'tenant', tenant_id: tenant.id });
     await step('DELETE', `/api/services/${created.id}`, undefined, 204, 1);
-    expect(await lastChange()).toMatchObject({ action: 'delete', object_id: created.id });
+    expect(await lastChange()).toMatchObject({ action: 'delete', object_id: created.id, after: null });
     await step('PATCH', '/api/org', { name: 'Renamed org' }, 200, 1);
     // failures write nothing, whether caught by the service, the schema or the database
     await step('POST', '/api/services', { slug: 'hosting', name: 'Taken' }, 409, 0);
@@ -277,6 +284,10 @@ describe('resources', () => {
     const auditor = await as(h, s.tokens.auditor, { method: 'POST', url: '/api/services', payload: { slug: unique('a'), name: 'No' } });
     expect(auditor.statusCode).toBe(403);
     expect(await changeCount()).toBe(before);
+    // and the ledger those entries went into still verifies from scratch
+    const verification = await withContext(h.database.db, { orgId: s.org.orgId, tenantId: null, userId: null }, (trx) => verifyLedger(trx, s.org.orgId));
+    expect(verification).toMatchObject({ ok: true, problem: null });
+    expect(verification.entriesChecked).toBe(await changeCount());
   });
 
   it('the dashboard counts what the lists count', async () => {
@@ -291,7 +302,7 @@ describe('resources', () => {
     expect(d.recentChanges.length).toBeGreaterThan(0);
     expect(d.recentChanges.length).toBeLessThanOrEqual(20);
     const latest = await lastChange();
-    expect(d.recentChanges[0]).toMatchObject({ id: String(latest.id), action: latest.action, objectType: latest.object_type });
+    expect(d.recentChanges[0]).toMatchObject({ id: String(latest.idx), action: latest.action, objectType: latest.object_type });
     // an engineer's dashboard still counts every resource it may read; a fresh org starts from the seed
     const fresh = (await as(h, other.tokens.engineer, { method: 'GET', url: '/api/dashboard' })).json();
     expect(fresh.counts).toEqual({ services: 2, vendors: 1, tenants: 2, systems: 3, 'data-flows': 1 });

@@ -52,7 +52,8 @@ describe('row-level security, read from the catalog and tried', () => {
   it('finds the org tables (so that the checks below are not vacuous)', () => {
     expect(orgTables.map((t) => t.relname)).toEqual(expect.arrayContaining([
       'orgs', 'services', 'vendors', 'tenants', 'tenant_services', 'systems', 'system_tenants', 'system_services',
-      'data_flows', 'memberships', 'sessions', 'api_tokens', 'changes',
+      'data_flows', 'memberships', 'sessions', 'api_tokens', 'ledger_heads', 'ledger_entries', 'ledger_nodes',
+      'org_signing_keys', 'ledger_checkpoints',
     ]));
   });
 
@@ -185,7 +186,7 @@ describe('row-level security, read from the catalog and tried', () => {
       for (const t of names) out[t] = await count(trx, t);
       return out;
     });
-    for (const t of ['orgs', 'services', 'vendors', 'tenants', 'tenant_services', 'systems', 'system_tenants', 'system_services', 'data_flows', 'memberships', 'api_tokens', 'changes', 'users']) {
+    for (const t of ['orgs', 'services', 'vendors', 'tenants', 'tenant_services', 'systems', 'system_tenants', 'system_services', 'data_flows', 'memberships', 'api_tokens', 'ledger_entries', 'users']) {
       expect(within[t], t).toBeGreaterThan(0);
     }
   });

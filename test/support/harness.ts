@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Role } from '../../src/access/actor.js';
-import { openDatabase, type Database } from '../../src/store/database.js';
+import { openDatabase, withContext, type Database } from '../../src/store/database.js';
 import { addMember } from '../../src/services/members.js';
 import { actorForMember, createOrg, operatorActor, type OrgRef } from '../../src/services/provisioning.js';
 import { createToken } from '../../src/services/tokens.js';
@@ -19,6 +19,14 @@ export async function openTestDatabase(): Promise<Database> {
   const db = await openDatabase({ databaseUrl: url, dataDir: '', poolSize: 4 }, { memory: true });
   if (!url) await db.migrate();
   return db;
+}
+
+/** An organization row and nothing else (no ledger entry): for tests that count ledger entries from zero. */
+export async function bareOrg(database: Database, slug: string): Promise<string> {
+  const orgId = randomUUID();
+  await withContext(database.db, { orgId, tenantId: null, userId: null }, (trx) =>
+    trx.insertInto('orgs').values({ org_id: orgId, slug, name: slug }).execute());
+  return orgId;
 }
 
 export interface Harness {
