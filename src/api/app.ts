@@ -14,6 +14,7 @@ import { DOCS_PREFIX, registerAuthentication } from './plugins/authenticate.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerBundleRoutes } from './routes/bundle.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerMemberRoutes } from './routes/members.js';
 import { registerOrgRoutes } from './routes/org.js';
 import { registerResourceRoutes } from './routes/resources.js';
@@ -70,6 +71,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   registerMemberRoutes(app, db);
   registerTokenRoutes(app, db);
   registerBundleRoutes(app, db);
+  registerEventRoutes(app, db);
 
   const hasWeb = existsSync(join(WEB_DIST, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });

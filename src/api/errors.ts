@@ -21,6 +21,7 @@ export const ERRORS = {
   unsupported_media_type: { status: 415, message: 'Send application/json.' },
   reference_not_found: { status: 422, message: 'A referenced object does not exist.' },
   invalid_value: { status: 422, message: 'A value is not acceptable.' },
+  events_rejected: { status: 422, message: 'No event of the batch was accepted.' },
   bundle_invalid: { status: 422, message: 'The bundle is not valid; nothing was written.' },
   too_many_attempts: { status: 429, message: 'Too many attempts; wait and try again.' },
   internal_error: { status: 500, message: 'Something went wrong on our side; it has been logged.' },

@@ -17,6 +17,17 @@ export interface LedgerEntryInput {
   summary: string;
   /** Everything else worth proving (digests before/after, request id, source IP, event details). */
   details: Record<string, unknown>;
+  /** For an ingested event: the columns investigations query (the payload commits to the same values). */
+  event?: EventColumns;
+}
+
+export interface EventColumns {
+  occurredAt: string;
+  source: string;
+  sourceEventId: string;
+  systemId: string | null;
+  actorInternal: boolean;
+  outcome: string;
 }
 
 /** The exact bytes a leaf commits to: canonical JSON of the entry followed by its salt. */
@@ -54,9 +65,7 @@ async function readNodes(trx: Trx, orgId: string, refs: SubtreeRef[]): Promise<M
  * Returns the index of the first entry and the new tree size.
  */
 export async function appendEntries(trx: Trx, orgId: string, entries: LedgerEntryInput[]): Promise<{ first: number; size: number }> {
-  await sql`INSERT INTO ledger_heads (org_id) VALUES (${orgId}) ON CONFLICT (org_id) DO NOTHING`.execute(trx);
-  const head = await sql<{ tree_size: string }>`SELECT tree_size FROM ledger_heads WHERE org_id = ${orgId} FOR UPDATE`.execute(trx);
-  const first = Number(head.rows[0]!.tree_size);
+  const first = await lockLedger(trx, orgId);
   if (entries.length === 0) return { first, size: first };
   // Known complete subtrees: the existing right edge, then every node this batch completes.
   const nodes = await readNodes(trx, orgId, frontier(first));
@@ -70,6 +79,10 @@ export async function appendEntries(trx: Trx, orgId: string, entries: LedgerEntr
     rows.push({
       org_id: orgId, idx: index, at: entry.at, tenant_id: entry.tenantId, kind: entry.kind, action: entry.action,
       object_type: entry.objectType, object_id: entry.objectId, actor: entry.actor, summary: entry.summary, payload, salt,
+      ...(entry.event ? {
+        occurred_at: entry.event.occurredAt, source: entry.event.source, source_event_id: entry.event.sourceEventId,
+        system_id: entry.event.systemId, actor_internal: entry.event.actorInternal, outcome: entry.event.outcome,
+      } : {}),
     });
     nodes.set(`0/${index}`, hash);
     created.push({ level: 0, index, hash });
@@ -92,6 +105,16 @@ export async function appendEntries(trx: Trx, orgId: string, entries: LedgerEntr
   const size = first + entries.length;
   await sql`UPDATE ledger_heads SET tree_size = ${size}, updated_at = now() WHERE org_id = ${orgId}`.execute(trx);
   return { first, size };
+}
+
+/**
+ * Take the org's ledger lock for the rest of the transaction (one sequencer per org) and return the tree size.
+ * Callers that must decide something against the log before appending (deduplication) lock first.
+ */
+export async function lockLedger(trx: Trx, orgId: string): Promise<number> {
+  await sql`INSERT INTO ledger_heads (org_id) VALUES (${orgId}) ON CONFLICT (org_id) DO NOTHING`.execute(trx);
+  const head = await sql<{ tree_size: string }>`SELECT tree_size FROM ledger_heads WHERE org_id = ${orgId} FOR UPDATE`.execute(trx);
+  return Number(head.rows[0]!.tree_size);
 }
 
 export async function treeSize(trx: Trx, orgId: string): Promise<number> {

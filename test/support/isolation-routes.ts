@@ -131,6 +131,14 @@ export const ISOLATION_ROUTES: Record<string, RouteCase> = {
     reread: () => '/api/bundle', crossOrg: 422, crossOrgError: 'bundle_invalid', viewer: { status: 403 },
   },
 
+  // Events: org B naming "tenant-a" (a slug both seeds use) lands in org B's own ledger; org A's log is unchanged.
+  'POST /api/events': {
+    body: () => [{ time: new Date().toISOString(), source: 'probe', sourceEventId: unique('evt'), tenant: 'tenant-a', actor: 'probe@example.test', actorType: 'external', action: 'data-access', outcome: 'success' }],
+    reread: () => '/api/events?limit=500', crossOrg: 200, viewer: { status: 403 },
+  },
+  'GET /api/events': { crossOrg: 200, viewer: { status: 200 } },
+  'GET /api/events.csv': { crossOrg: 200, viewer: { status: 200 } },
+
   'GET /api/tokens': { crossOrg: 200, viewer: { status: 200 } },
   'POST /api/tokens': { body: () => ({ name: 'probe' }), reread: () => '/api/tokens', crossOrg: 201, viewer: { status: 201 } },
   'POST /api/tokens/{id}/revoke': {

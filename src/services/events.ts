@@ -1,0 +1,184 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Actor } from '../access/actor.js';
+import { authorize } from '../access/permissions.js';
+import { AppError } from '../api/errors.js';
+import { toAppError } from '../api/validation.js';
+import { appendEntries, lockLedger, type LedgerEntryInput } from '../ledger/tree-store.js';
+import {
+  EventInput, MAX_EVENT_CLOCK_SKEW_MS, MAX_EVENT_DETAILS_BYTES, type IngestReport,
+} from '../model/event.js';
+import { asActor } from './resources.js';
+
+type Trx = Transaction<any>;
+type LineResult = IngestReport['results'][number];
+
+const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+const validateEvent: ValidateFunction = ajv.compile(EventInput);
+/** Events before this are certainly a mistake (a zero date, seconds read as milliseconds). */
+const EARLIEST_EVENT = Date.parse('2000-01-01T00:00:00Z');
+
+interface Candidate { line: number; event: EventInput }
+
+/** The lines of a batch: an NDJSON text (blank lines skipped, numbers kept) or an already parsed JSON array. */
+export function batchLines(body: string | unknown[]): Array<{ line: number; value?: unknown; error?: string }> {
+  if (Array.isArray(body)) return body.map((value, i) => ({ line: i + 1, value }));
+  const out: Array<{ line: number; value?: unknown; error?: string }> = [];
+  const lines = body.split('\n');
+  lines.forEach((raw, i) => {
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (text.trim() === '') return;
+    try {
+      out.push({ line: i + 1, value: JSON.parse(text) });
+    } catch (error) {
+      out.push({ line: i + 1, error: `not valid JSON: ${(error as Error).message}` });
+    }
+  });
+  return out;
+}
+
+/** Check one parsed line without the database: schema, time, size of details. */
+function checkLine(value: unknown, now: number): { event?: EventInput; field?: string; reason?: string } {
+  if (!validateEvent(value)) {
+    const e = toAppError(validateEvent.errors ?? [], 'body');
+    return { field: e.field ?? '', reason: e.message };
+  }
+  const event = value as EventInput;
+  const time = Date.parse(event.time);
+  if (time > now + MAX_EVENT_CLOCK_SKEW_MS) return { field: 'time', reason: `time ${event.time} is in the future (more than 5 minutes ahead of the server's clock).` };
+  if (time < EARLIEST_EVENT) return { field: 'time', reason: `time ${event.time} is before 2000-01-01; check the unit and the time zone.` };
+  if (event.details && Buffer.byteLength(JSON.stringify(event.details)) > MAX_EVENT_DETAILS_BYTES) {
+    return { field: 'details', reason: 'details is larger than 16 KiB.' };
+  }
+  return { event };
+}
+
+/**
+ * Ingest a batch of events into the organization's ledger. Every line is accounted for: accepted (with its
+ * ledger index), duplicate (the same source and source event id was accepted before, with that index), or
+ * rejected (with the field and the reason). Accepted lines are appended in ONE transaction, and this returns
+ * only after it committed: an acknowledged event is never lost.
+ */
+export async function ingestEvents(db: Kysely<any>, actor: Actor, body: string | unknown[], now = Date.now()): Promise<IngestReport> {
+  authorize(actor, 'create', 'events');
+  const results: LineResult[] = [];
+  const candidates: Candidate[] = [];
+  const firstSeen = new Map<string, number>(); // source + id → line, within this batch
+  const duplicateOf = new Map<number, number>(); // line → line of its first occurrence in this batch
+  for (const l of batchLines(body)) {
+    if (l.error) { results.push({ line: l.line, status: 'rejected', field: '', reason: l.error }); continue; }
+    const checked = checkLine(l.value, now);
+    if (!checked.event) { results.push({ line: l.line, status: 'rejected', field: checked.field ?? '', reason: checked.reason ?? 'not valid' }); continue; }
+    const key = `${checked.event.source}\u0000${checked.event.sourceEventId}`;
+    const seen = firstSeen.get(key);
+    if (seen !== undefined) { duplicateOf.set(l.line, seen); continue; }
+    firstSeen.set(key, l.line);
+    candidates.push({ line: l.line, event: checked.event });
+  }
+  if (results.length + candidates.length + duplicateOf.size === 0) {
+    throw new AppError('validation_failed', 'The batch holds no events: send NDJSON (one JSON object per line) or a JSON array.');
+  }
+
+  const committed = await asActor(db, actor, async (trx) => {
+    await lockLedger(trx, actor.orgId); // deduplicate against the log while no other batch can append
+    const tenants = await resolveTenants(trx, candidates.map((c) => c.event.tenant).filter((t): t is string => !!t));
+    const systems = await resolveSystems(trx, candidates.map((c) => c.event.target).filter((t): t is string => !!t));
+    const earlier = await acceptedBefore(trx, candidates.map((c) => c.event));
+    const lineResults: LineResult[] = [];
+    const entries: LedgerEntryInput[] = [];
+    const entryLines: number[] = [];
+    for (const c of candidates) {
+      const e = c.event;
+      const before = earlier.get(`${e.source}\u0000${e.sourceEventId}`);
+      if (before !== undefined) { lineResults.push({ line: c.line, status: 'duplicate', index: before }); continue; }
+      const tenantId = e.tenant ? tenants.get(e.tenant) : null;
+      if (tenantId === undefined) { lineResults.push({ line: c.line, status: 'rejected', field: 'tenant', reason: `no tenant with slug or external id "${e.tenant}".` }); continue; }
+      const systemId = e.target ? systems.get(e.target) : null;
+      if (systemId === undefined) { lineResults.push({ line: c.line, status: 'rejected', field: 'target', reason: `no system with slug "${e.target}".` }); continue; }
+      entries.push(entryOf(e, tenantId, systemId));
+      entryLines.push(c.line);
+    }
+    const appended = await appendEntries(trx, actor.orgId, entries);
+    entryLines.forEach((line, i) => lineResults.push({ line, status: 'accepted', index: appended.first + i }));
+    return { lineResults, size: appended.size };
+  });
+
+  results.push(...committed.lineResults);
+  const byLine = new Map(results.map((r) => [r.line, r]));
+  for (const [line, first] of duplicateOf) {
+    const original = byLine.get(first);
+    results.push(original?.status === 'rejected'
+      ? { line, status: 'rejected', field: original.field ?? '', reason: `same source event id as line ${first}, which was rejected: ${original.reason ?? ''}` }
+      : { line, status: 'duplicate', ...(original?.index !== undefined ? { index: original.index } : {}) });
+  }
+  results.sort((a, b) => a.line - b.line);
+  return {
+    received: results.length,
+    accepted: results.filter((r) => r.status === 'accepted').length,
+    duplicates: results.filter((r) => r.status === 'duplicate').length,
+    rejected: results.filter((r) => r.status === 'rejected').length,
+    treeSize: committed.size,
+    results,
+  };
+}
+
+function entryOf(e: EventInput, tenantId: string | null, systemId: string | null): LedgerEntryInput {
+  const actorInternal = e.actorType === 'internal';
+  return {
+    kind: 'event',
+    at: new Date().toISOString(),
+    tenantId,
+    action: e.action,
+    objectType: systemId ? 'system' : '',
+    objectId: systemId ?? '',
+    actor: e.actor,
+    summary: `${e.source}: ${e.action} by ${e.actor}${e.target ? ` on ${e.target}` : ''} (${e.outcome})`,
+    details: {
+      time: new Date(e.time).toISOString(), source: e.source, sourceEventId: e.sourceEventId, tenant: e.tenant ?? null,
+      target: e.target ?? null, actorType: e.actorType, outcome: e.outcome, details: e.details ?? {},
+    },
+    event: {
+      occurredAt: new Date(e.time).toISOString(), source: e.source, sourceEventId: e.sourceEventId,
+      systemId, actorInternal, outcome: e.outcome,
+    },
+  };
+}
+
+/** Tenant slug or external id → tenant id, for those that exist in this organization. */
+async function resolveTenants(trx: Trx, names: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(names)];
+  const found = new Map<string, string>();
+  if (unique.length === 0) return found;
+  const rows = await trx.selectFrom('tenants').select(['id', 'slug', 'external_id'])
+    .where((eb) => eb.or([eb('slug', 'in', unique), eb('external_id', 'in', unique)])).execute();
+  // A slug wins over another tenant's identical external id.
+  for (const r of rows) if (r.external_id && unique.includes(r.external_id)) found.set(r.external_id, r.id);
+  for (const r of rows) if (unique.includes(r.slug)) found.set(r.slug, r.id);
+  return found;
+}
+
+async function resolveSystems(trx: Trx, slugs: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(slugs)];
+  if (unique.length === 0) return new Map();
+  const rows = await trx.selectFrom('systems').select(['id', 'slug']).where('slug', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.slug as string, r.id as string]));
+}
+
+/** Events of this batch that the ledger already holds: source + id → index. */
+async function acceptedBefore(trx: Trx, events: EventInput[]): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (let i = 0; i < events.length; i += 5000) {
+    const chunk = events.slice(i, i + 5000);
+    const sources = chunk.map((e) => e.source);
+    const ids = chunk.map((e) => e.sourceEventId);
+    const rows = await sql<{ source: string; source_event_id: string; idx: string }>`
+      SELECT l.source, l.source_event_id, l.idx FROM ledger_entries l
+      JOIN unnest(${sources}::text[], ${ids}::text[]) AS b(source, source_event_id)
+        ON l.source = b.source AND l.source_event_id = b.source_event_id
+      WHERE l.kind = 'event'`.execute(trx);
+    for (const r of rows.rows) found.set(`${r.source}\u0000${r.source_event_id}`, Number(r.idx));
+  }
+  return found;
+}
