@@ -69,6 +69,11 @@ describe('ledger verification finds tampering in the database, every time', () =
     expect((await verify()).problem).toMatchObject({ kind: 'node', at: '1/1' });
   });
 
+  it('names an entry whose queryable column was edited behind its payload\'s back', async () => {
+    await tamper(`UPDATE ledger_entries SET actor = 'someone-else' WHERE org_id = :org AND idx = 5`);
+    expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '5', message: expect.stringMatching(/column actor/) });
+  });
+
   it('names a rewritten leaf hash', async () => {
     await tamper(`UPDATE ledger_nodes SET hash = sha256('forged'::bytea) WHERE org_id = :org AND level = 0 AND idx = 0`);
     expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '0' });

@@ -48,7 +48,7 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
   };
   for (let from = 0; from < size; from += BATCH) {
     const to = Math.min(size, from + BATCH);
-    const entries = (await sql<any>`SELECT idx, payload, salt, expired_at FROM ledger_entries WHERE org_id = ${orgId} AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx)).rows;
+    const entries = (await sql<any>`SELECT idx, payload, salt, expired_at, at, tenant_id, kind, action, object_type, object_id, actor, summary, occurred_at, source, source_event_id, system_id, actor_internal, outcome FROM ledger_entries WHERE org_id = ${orgId} AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx)).rows;
     const leaves = (await sql<any>`SELECT idx, hash FROM ledger_nodes WHERE org_id = ${orgId} AND level = 0 AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx)).rows;
     for (let i = from; i < to; i++) {
       const e = entries[i - from];
@@ -60,10 +60,12 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
         if (!e.expired_at) return fail({ kind: 'entry', at: String(i), message: `entry ${i} has no payload and was not expired by retention` });
         report.entriesExpired++;
       } else {
-        let embedded: { index?: unknown; org?: unknown };
+        let embedded: Record<string, any>;
         try { embedded = JSON.parse(e.payload); } catch { return fail({ kind: 'entry', at: String(i), message: `entry ${i}'s payload is not JSON` }); }
         if (embedded.index !== i || embedded.org !== orgId) return fail({ kind: 'entry', at: String(i), message: `entry ${i}'s payload belongs at index ${String(embedded.index)} of org ${String(embedded.org)}` });
         if (!leafHash(leafBytes(e.payload, Buffer.from(e.salt))).equals(leaf)) return fail({ kind: 'entry', at: String(i), message: `entry ${i}'s payload or salt does not match its leaf hash` });
+        const column = projectionMismatch(e, embedded);
+        if (column) return fail({ kind: 'entry', at: String(i), message: `entry ${i}'s column ${column} does not match its payload (the row was edited)` });
       }
       let node = { level: 0, hash: leaf };
       while (stack.length && stack[stack.length - 1]!.level === node.level) {
@@ -106,4 +108,31 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
     report.checkpointsChecked++;
   }
   return report;
+}
+
+const sameTime = (a: unknown, b: unknown) => a != null && b != null && Date.parse(String(a)) === Date.parse(String(b));
+
+/**
+ * The queryable columns of an entry are a projection of its payload; an edit to a column (say, the actor of an
+ * event) would mislead every query without touching the hash, so verify compares them. Returns the first
+ * column that disagrees, or null.
+ */
+export function projectionMismatch(row: Record<string, any>, payload: Record<string, any>): string | null {
+  if (!sameTime(row.at, payload.at)) return 'at';
+  if ((row.tenant_id ?? null) !== (payload.tenant ?? null)) return 'tenant_id';
+  for (const [column, field] of [['kind', 'kind'], ['action', 'action'], ['object_type', 'objectType'], ['object_id', 'objectId'], ['actor', 'actor'], ['summary', 'summary']] as const) {
+    if (row[column] !== payload[field]) return column;
+  }
+  if (payload.kind === 'event') {
+    const d = payload.details ?? {};
+    if (!sameTime(row.occurred_at, d.time)) return 'occurred_at';
+    if (row.source !== d.source) return 'source';
+    if (row.source_event_id !== d.sourceEventId) return 'source_event_id';
+    if (row.outcome !== d.outcome) return 'outcome';
+    if (row.actor_internal !== (d.actorType === 'internal')) return 'actor_internal';
+    if ((row.system_id ?? '') !== (payload.objectType === 'system' ? payload.objectId : '')) return 'system_id';
+  } else if (row.occurred_at != null || row.source != null || row.source_event_id != null || row.system_id != null || row.actor_internal != null || row.outcome != null) {
+    return 'event columns of a change';
+  }
+  return null;
 }
