@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBundle } from './commands/bundle.js';
 import { registerDemo } from './commands/demo.js';
+import { registerIngest } from './commands/ingest.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerOrg } from './commands/org.js';
 import { registerServe } from './commands/serve.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerUser(program);
   registerToken(program);
   registerBundle(program);
+  registerIngest(program);
   return program;
 }
 
