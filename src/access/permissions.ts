@@ -3,7 +3,7 @@ import type { ResourceName } from '../model/resource.js';
 import type { Actor, Role } from './actor.js';
 
 export type Action = 'read' | 'create' | 'update' | 'delete';
-export type Subject = ResourceName | 'members' | 'tokens' | 'org' | 'changes' | 'tenant-footprint' | 'bundle' | 'events';
+export type Subject = ResourceName | 'members' | 'tokens' | 'org' | 'changes' | 'tenant-footprint' | 'bundle' | 'events' | 'retention';
 
 const ALL: Action[] = ['read', 'create', 'update', 'delete'];
 const READ: Action[] = ['read'];
@@ -15,19 +15,19 @@ const READ: Action[] = ['read'];
 const MATRIX: Record<Role, Partial<Record<Subject, Action[]>>> = {
   owner: {
     services: ALL, vendors: ALL, tenants: ALL, systems: ALL, 'data-flows': ALL,
-    members: ALL, tokens: ALL, org: ['read', 'update'], changes: READ, 'tenant-footprint': READ, bundle: ['read', 'update'], events: ['read', 'create'],
+    members: ALL, tokens: ALL, org: ['read', 'update'], changes: READ, 'tenant-footprint': READ, bundle: ['read', 'update'], events: ['read', 'create'], retention: ALL,
   },
   'isms-manager': {
     services: ALL, vendors: ALL, tenants: ALL, systems: ALL, 'data-flows': ALL,
-    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: ['read', 'update'], events: ['read', 'create'],
+    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: ['read', 'update'], events: ['read', 'create'], retention: ALL,
   },
   engineer: {
     services: READ, vendors: READ, tenants: READ, systems: ALL, 'data-flows': ALL,
-    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: READ, events: ['read', 'create'],
+    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: READ, events: ['read', 'create'], retention: READ,
   },
   auditor: {
     services: READ, vendors: READ, tenants: READ, systems: READ, 'data-flows': READ,
-    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: READ, events: READ,
+    members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: READ, events: READ, retention: READ,
   },
   'tenant-viewer': {
     tenants: READ, tokens: ALL, org: READ, 'tenant-footprint': READ, events: READ,

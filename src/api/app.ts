@@ -15,6 +15,7 @@ import { registerErrorHandler } from './plugins/errors.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerBundleRoutes } from './routes/bundle.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerRetentionRoutes } from './routes/retention.js';
 import { registerMemberRoutes } from './routes/members.js';
 import { registerOrgRoutes } from './routes/org.js';
 import { registerResourceRoutes } from './routes/resources.js';
@@ -72,6 +73,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   registerTokenRoutes(app, db);
   registerBundleRoutes(app, db);
   registerEventRoutes(app, db);
+  registerRetentionRoutes(app, db);
 
   const hasWeb = existsSync(join(WEB_DIST, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });

@@ -4,6 +4,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerOrg } from './commands/org.js';
+import { registerRetention } from './commands/retention.js';
 import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerUser } from './commands/user.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerToken(program);
   registerBundle(program);
   registerIngest(program);
+  registerRetention(program);
   return program;
 }
 

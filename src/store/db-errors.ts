@@ -16,6 +16,7 @@ const CONSTRAINTS: Record<string, { code: 'slug_taken' | 'in_use' | 'reference_n
   data_flows_service_fkey: { code: 'in_use', field: 'serviceId', message: 'Data flows belong to this service; change them first.' },
   data_flows_one_destination: { code: 'invalid_value', field: 'toSystemId', message: 'A data flow goes to exactly one system or one vendor.' },
   systems_exclusion_justified: { code: 'invalid_value', field: 'exclusionJustification', message: 'A system outside the ISMS scope needs an exclusion justification.' },
+  legal_holds_org_id_tenant_id_fkey: { code: 'in_use', field: 'tenantId', message: 'This tenant is under a legal hold (released or not, the hold keeps its record); it cannot be deleted.' },
   memberships_tenant_viewer_bound: { code: 'invalid_value', field: 'tenantId', message: 'A tenant-viewer must be bound to exactly one tenant, and no other role may be.' },
 };
 

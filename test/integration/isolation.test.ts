@@ -6,6 +6,7 @@ import { createObject } from '../../src/services/resources.js';
 import { resourceByName } from '../../src/model/index.js';
 import { withContext } from '../../src/store/database.js';
 import { as, seedOrg, startHarness, unique, type Harness, type SeededOrg } from '../support/harness.js';
+import { setPolicy } from '../../src/services/retention.js';
 import { fillPath, ISOLATION_ROUTES, type RouteCase, type World } from '../support/isolation-routes.js';
 
 /**
@@ -59,6 +60,8 @@ describe('isolation: every route, across organizations and tenants', () => {
     });
     a.ids.flowToB = toB.id as string;
     a.ids.flowToBSlug = toB.slug as string;
+    // A retention policy of org A that org B will try to delete.
+    await setPolicy(h.database.db, operatorActor(a.org.orgId), 'restore', { retentionDays: 400, rationale: 'Restores are forensic evidence.' });
     A = { s: a, tokenIds: await tokenIds(a) };
     B = { s: b, tokenIds: await tokenIds(b) };
     const doc = (await h.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
@@ -104,7 +107,7 @@ describe('isolation: every route, across organizations and tenants', () => {
   it('(a) org B\u2019s owner gets 404 on every id of org A, and org A\u2019s object is unchanged', async () => {
     const failures: string[] = [];
     let tried = 0;
-    for (const r of protectedRoutes().filter((x) => caseOf(x).params)) {
+    for (const r of protectedRoutes().filter((x) => caseOf(x).params && !caseOf(x).sharedParams)) {
       const c = caseOf(r);
       const url = fillPath(r.path, c.params!(A));
       const reread = c.reread?.(A) ?? (r.method === 'GET' ? url : undefined);
@@ -126,13 +129,13 @@ describe('isolation: every route, across organizations and tenants', () => {
 
   it('(a) writes by org B that name org A\u2019s objects are refused or land in org B; org A is unchanged', async () => {
     const failures: string[] = [];
-    const writes = protectedRoutes().filter((r) => r.method !== 'GET' && !caseOf(r).params);
+    const writes = protectedRoutes().filter((r) => r.method !== 'GET' && (!caseOf(r).params || caseOf(r).sharedParams));
     expect(writes.length).toBeGreaterThanOrEqual(8);
     for (const r of writes) {
       const c = caseOf(r);
       const before = await snapshot(c.reread!(A));
       const body = c.body?.(A);
-      const res = await send(b.tokens.owner, r.method, r.path, body);
+      const res = await send(b.tokens.owner, r.method, fillPath(r.path, c.params?.(A)), body);
       if (res.statusCode !== c.crossOrg) failures.push(`${r.key}: org B got ${res.statusCode} ${res.body}, expected ${c.crossOrg}`);
       if (c.crossOrg === 422 && res.json().error !== (c.crossOrgError ?? 'reference_not_found')) failures.push(`${r.key}: error ${res.json().error}`);
       // The answer may repeat what org B itself sent ("no tenant with id X"), and nothing else of org A.

@@ -8,6 +8,7 @@ import { addMember } from '../../src/services/members.js';
 import { actorForMember, createOrg, operatorActor, type OrgRef } from '../../src/services/provisioning.js';
 import { createToken } from '../../src/services/tokens.js';
 import { createObject } from '../../src/services/resources.js';
+import { createHold } from '../../src/services/retention.js';
 import { resourceByName } from '../../src/model/index.js';
 
 /** Which database this run uses: PostgreSQL when the global setup made one, else PGlite in memory. */
@@ -84,6 +85,7 @@ export async function seedOrg(h: Harness, label = 'org'): Promise<SeededOrg> {
   const dedicatedA = await create('systems', { slug: 'dedicated-a', name: 'Dedicated A', kind: 'application', environment: 'production', tenancy: 'dedicated', tenantIds: [tenantA.id], inScope: true });
   const dedicatedB = await create('systems', { slug: 'dedicated-b', name: 'Dedicated B', kind: 'application', environment: 'production', tenancy: 'dedicated', tenantIds: [tenantB.id], inScope: true });
   const flow = await create('data-flows', { slug: 'a-to-shared', name: 'A to shared', fromSystemId: dedicatedA.id, toSystemId: shared.id, dataCategories: ['personal-data'] });
+  const hold = await createHold(db, op, { incidentReference: 'INC-0001', reason: 'Seeded incident: keep its evidence.' });
   const tokens = {} as SeededOrg['tokens'];
   const emails: Record<string, string> = {};
   for (const role of ['owner', 'isms-manager', 'engineer', 'auditor'] as const) {
@@ -102,7 +104,7 @@ export async function seedOrg(h: Harness, label = 'org'): Promise<SeededOrg> {
     service: service.id as string, service2: service2.id as string, vendor: vendor.id as string,
     tenantA: tenantA.id as string, tenantB: tenantB.id as string, shared: shared.id as string,
     dedicatedA: dedicatedA.id as string, dedicatedB: dedicatedB.id as string, flow: flow.id as string,
-    viewerAUser: viewerA.userId, viewerBUser: viewerB.userId,
+    viewerAUser: viewerA.userId, viewerBUser: viewerB.userId, hold: hold.id,
   };
   return { org, ids, tokens, emails };
 }

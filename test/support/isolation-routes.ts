@@ -25,6 +25,8 @@ export interface RouteCase {
   body?: (c: World) => unknown;
   /** GET url of `c`'s data that the request must leave unchanged when sent by another organization. */
   reread?: (c: World) => string;
+  /** The path parameters name no object (the same value means the same thing in every org): probed as a write, not as an id. */
+  sharedParams?: true;
   /** The error code expected with a cross-org 422 (default reference_not_found). */
   crossOrgError?: string;
   /**
@@ -138,6 +140,24 @@ export const ISOLATION_ROUTES: Record<string, RouteCase> = {
   },
   'GET /api/events': { crossOrg: 200, viewer: { status: 200 } },
   'GET /api/events.csv': { crossOrg: 200, viewer: { status: 200 } },
+
+  'GET /api/retention': { crossOrg: 200, viewer: { status: 403 } },
+  'PUT /api/retention/policies/{actionClass}': {
+    params: () => ({ actionClass: 'export' }), sharedParams: true, body: () => ({ retentionDays: 30, rationale: 'Probe.' }),
+    reread: () => '/api/retention', crossOrg: 200, viewer: { status: 403, other: () => ({ actionClass: 'export' }) },
+  },
+  'DELETE /api/retention/policies/{actionClass}': {
+    // org A keeps a policy for 'restore' (set by the isolation test); org B has none to delete
+    params: () => ({ actionClass: 'restore' }), sharedParams: true,
+    reread: () => '/api/retention', crossOrg: 404, viewer: { status: 403, other: () => ({ actionClass: 'restore' }) },
+  },
+  'POST /api/retention/holds': {
+    body: (c) => ({ tenantId: c.s.ids.tenantA!, reason: 'Probe hold.' }), reread: () => '/api/retention', crossOrg: 422, viewer: { status: 403 },
+  },
+  'POST /api/retention/holds/{id}/release': {
+    params: id('hold'), reread: () => '/api/retention', crossOrg: 404, viewer: { status: 403, other: id('hold') },
+  },
+  'POST /api/retention/sweep': { reread: () => '/api/retention', crossOrg: 200, viewer: { status: 403 } },
 
   'GET /api/tokens': { crossOrg: 200, viewer: { status: 200 } },
   'POST /api/tokens': { body: () => ({ name: 'probe' }), reread: () => '/api/tokens', crossOrg: 201, viewer: { status: 201 } },
