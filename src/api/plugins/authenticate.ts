@@ -34,6 +34,7 @@ export function registerAuthentication(app: FastifyInstance, db: Kysely<any>): v
     if (request.routeOptions.config?.public) return;
     const url = request.routeOptions.url;
     if (!url) return; // the 404 handler
+    if (!url.startsWith('/api/')) return; // the web app's static files and /healthz: only /api/ holds org data
     if (url === DOCS_PREFIX || url.startsWith(`${DOCS_PREFIX}/`)) return; // the API docs UI's own routes
 
     const header = request.headers.authorization;

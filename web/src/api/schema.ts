@@ -1,0 +1,85 @@
+import { useQuery } from '@tanstack/react-query';
+import { get } from './client';
+
+/**
+ * Form fields are read from the server's OpenAPI document (the same TypeBox schemas that validate requests),
+ * so a field added to the model appears in the forms with its type, allowed values, limits and description.
+ */
+export type FieldKind = 'text' | 'textarea' | 'select' | 'multi' | 'ref' | 'refs' | 'boolean' | 'integer' | 'date' | 'contacts';
+
+export interface FieldSpec {
+  name: string;
+  label: string;
+  kind: FieldKind;
+  required: boolean;
+  description?: string;
+  options?: string[];
+  target?: string;
+  maxLength?: number;
+  nullable: boolean;
+}
+
+/** Fields holding ids of other objects, and the resource they point at. */
+export const REFERENCE_TARGETS: Record<string, string> = {
+  hostingVendorId: 'vendors', tenantIds: 'tenants', serviceIds: 'services', serviceId: 'services',
+  fromSystemId: 'systems', toSystemId: 'systems', toVendorId: 'vendors', tenantId: 'tenants',
+};
+
+interface JsonSchema {
+  type?: string | string[];
+  enum?: string[];
+  format?: string;
+  maxLength?: number;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  nullable?: boolean;
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+}
+
+export function useOpenApi() {
+  return useQuery({ queryKey: ['openapi'], queryFn: () => get<any>('/api/openapi.json'), staleTime: Infinity });
+}
+
+export function labelOf(name: string): string {
+  const base = REFERENCE_TARGETS[name] ? name.replace(/Ids?$/, (m) => (m === 'Ids' ? 's' : '')) : name;
+  const words = base.replace(/([A-Z])/g, ' $1').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Collapse `anyOf: [X, null]` (how nullable fields appear) into X with nullable set. */
+function unwrap(schema: JsonSchema): { schema: JsonSchema; nullable: boolean } {
+  const variants = schema.anyOf ?? schema.oneOf;
+  if (variants) {
+    const real = variants.filter((v) => v.type !== 'null');
+    if (real.length === 1) return { schema: { ...real[0], description: schema.description ?? real[0]!.description }, nullable: real.length < variants.length };
+  }
+  return { schema, nullable: schema.nullable === true };
+}
+
+export function fieldsFromSchema(body: JsonSchema): FieldSpec[] {
+  const required = new Set(body.required ?? []);
+  return Object.entries(body.properties ?? {}).map(([name, raw]) => {
+    const { schema, nullable } = unwrap(raw);
+    const base = { name, label: labelOf(name), required: required.has(name), description: schema.description, nullable, maxLength: schema.maxLength };
+    const target = REFERENCE_TARGETS[name];
+    if (target && schema.type === 'array') return { ...base, kind: 'refs', target };
+    if (target) return { ...base, kind: 'ref', target };
+    if (name === 'contacts') return { ...base, kind: 'contacts' };
+    if (schema.enum) return { ...base, kind: 'select', options: schema.enum };
+    if (schema.type === 'array') return { ...base, kind: 'multi', options: unwrap(schema.items ?? {}).schema.enum ?? [] };
+    if (schema.type === 'boolean') return { ...base, kind: 'boolean' };
+    if (schema.type === 'integer' || schema.type === 'number') return { ...base, kind: 'integer' };
+    if (schema.format === 'date') return { ...base, kind: 'date' };
+    return { ...base, kind: (schema.maxLength ?? 0) > 300 ? 'textarea' : 'text' };
+  });
+}
+
+/** The create-body fields of a collection route such as /api/systems. */
+export function useFields(path: string): { fields: FieldSpec[] | null; error: unknown } {
+  const doc = useOpenApi();
+  const body = doc.data?.paths?.[path]?.post?.requestBody?.content?.['application/json']?.schema as JsonSchema | undefined;
+  return { fields: body ? fieldsFromSchema(body) : null, error: doc.error };
+}

@@ -1,0 +1,75 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, ApiError, get } from '../api/client';
+import { useNames } from '../api/names';
+import { useFields, type FieldSpec } from '../api/schema';
+import type { Obj } from '../api/types';
+import { useSession } from '../auth/session';
+import { formatValue } from '../components/DataTable';
+import { ErrorBanner, NotFound } from '../components/ErrorBanner';
+import { Link, navigate } from '../router';
+import type { ResourceView } from '../resources';
+import { TenantFootprint } from './TenantFootprint';
+
+/** One object: every field (references as links), edit and delete for those allowed, and a tenant's footprint. */
+export function ResourceDetailPage({ view, id }: { view: ResourceView; id: string }) {
+  const { can } = useSession();
+  const client = useQueryClient();
+  const object = useQuery({ queryKey: [view.name, id], queryFn: () => get<Obj>(`/api/${view.name}/${id}`), retry: false });
+  const { fields } = useFields(`/api/${view.name}`);
+  const [error, setError] = useState<unknown>(null);
+  const names = {
+    services: useNames('services', can('read', 'services')),
+    vendors: useNames('vendors', can('read', 'vendors')),
+    tenants: useNames('tenants', can('read', 'tenants')),
+    systems: useNames('systems', can('read', 'systems')),
+  };
+  if (object.error instanceof ApiError && object.error.status === 404) return <NotFound what={view.label.toLowerCase()} />;
+  const o = object.data;
+  const show = (f: FieldSpec) => {
+    const v = o?.[f.name];
+    if (f.kind === 'ref' || f.kind === 'refs') {
+      const map = names[f.target as keyof typeof names];
+      const ids = (Array.isArray(v) ? v : v ? [v] : []) as string[];
+      if (!ids.length) return '—';
+      return ids.map((x, i) => <span key={x}>{i > 0 && ', '}{map?.get(x) ? <Link to={`/${f.target}/${x}`}>{map.get(x)!.name}</Link> : x}</span>);
+    }
+    if (f.kind === 'contacts') {
+      const list = (v as Array<{ name: string; email: string; role?: string }>) ?? [];
+      return list.length ? <ul>{list.map((c, i) => <li key={i}>{c.name} &lt;{c.email}&gt;{c.role ? `, ${c.role}` : ''}</li>)}</ul> : '—';
+    }
+    return formatValue(v);
+  };
+  const remove = async () => {
+    if (!window.confirm(`Delete ${view.label.toLowerCase()} ${o?.name}? This cannot be undone.`)) return;
+    try {
+      await api('DELETE', `/api/${view.name}/${id}`);
+      await client.invalidateQueries({ queryKey: [view.name] });
+      navigate(view.path);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <section>
+      <ErrorBanner error={object.error ?? error} />
+      {o && (
+        <>
+          <div className="page-head">
+            <h1>{o.name} <small className="muted">{view.label} · {o.slug}</small></h1>
+            <div className="actions">
+              {can('update', view.name) && <Link className="button" to={`${view.path}/${id}/edit`}>Edit</Link>}
+              {can('delete', view.name) && <button type="button" className="danger" onClick={() => void remove()}>Delete</button>}
+            </div>
+          </div>
+          <dl className="fields">
+            {(fields ?? []).filter((f) => f.name !== 'name').map((f) => (
+              <div key={f.name}><dt>{f.label}</dt><dd>{show(f)}</dd></div>
+            ))}
+          </dl>
+          {view.name === 'tenants' && <TenantFootprint tenantId={id} />}
+        </>
+      )}
+    </section>
+  );
+}
