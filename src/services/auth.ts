@@ -4,6 +4,7 @@ import type { Actor, Role } from '../access/actor.js';
 import { LOCK_AFTER_FAILURES, LOCK_SECONDS } from '../access/login-throttle.js';
 import { newSecret, secretHash, verifyPassword } from '../access/secrets.js';
 import { AppError } from '../api/errors.js';
+import { recordChange } from '../ledger/record.js';
 import { withContext } from '../store/database.js';
 
 export interface OrgMembership { orgId: string; slug: string; name: string; role: Role; tenantId: string | null }
@@ -29,7 +30,7 @@ export async function membershipsOf(db: Kysely<any>, userId: string): Promise<Or
 export async function login(
   db: Kysely<any>,
   input: { email: string; password: string; org?: string | undefined },
-  meta: { ip: string; userAgent: string; sessionSeconds: number },
+  meta: { ip: string; userAgent: string; sessionSeconds: number; requestId?: string },
 ): Promise<LoginResult> {
   const found = (await sql<any>`SELECT * FROM auth_find_user(${input.email})`.execute(db)).rows[0];
   if (found?.locked_until && new Date(found.locked_until).getTime() > Date.now()) {
@@ -51,16 +52,19 @@ export async function login(
   const sessionToken = newSecret();
   const csrfToken = newSecret();
   const expiresAt = new Date(Date.now() + meta.sessionSeconds * 1000);
-  await withContext(db, { orgId: chosen.orgId, tenantId: null, userId: found.user_id }, async (trx) => {
-    await trx.insertInto('sessions').values({
-      org_id: chosen.orgId, id: randomUUID(), user_id: found.user_id, token_hash: secretHash(sessionToken),
-      csrf_token: csrfToken, expires_at: expiresAt.toISOString(), ip: meta.ip.slice(0, 100), user_agent: meta.userAgent.slice(0, 500),
-    }).execute();
-  });
+  const sessionId = randomUUID();
   const actor: Actor = {
     orgId: chosen.orgId, userId: found.user_id, email: input.email, displayName: found.display_name,
-    role: chosen.role, tenantId: chosen.tenantId, via: 'session', credentialId: null,
+    role: chosen.role, tenantId: chosen.tenantId, via: 'session', credentialId: sessionId,
+    sourceIp: meta.ip, ...(meta.requestId ? { requestId: meta.requestId } : {}),
   };
+  await withContext(db, { orgId: chosen.orgId, tenantId: null, userId: found.user_id }, async (trx) => {
+    await trx.insertInto('sessions').values({
+      org_id: chosen.orgId, id: sessionId, user_id: found.user_id, token_hash: secretHash(sessionToken),
+      csrf_token: csrfToken, expires_at: expiresAt.toISOString(), ip: meta.ip.slice(0, 100), user_agent: meta.userAgent.slice(0, 500),
+    }).execute();
+    await recordChange(trx, actor, { action: 'login', objectType: 'session', objectId: sessionId, objectSlug: input.email, tenantId: null, summary: `${input.email} logged in` });
+  });
   return { sessionToken, csrfToken, expiresAt, actor, organizations };
 }
 
@@ -90,5 +94,6 @@ export async function logout(db: Kysely<any>, actor: Actor): Promise<void> {
   if (actor.via !== 'session' || !actor.credentialId) return;
   await withContext(db, { orgId: actor.orgId, tenantId: null, userId: actor.userId }, async (trx) => {
     await trx.deleteFrom('sessions').where('id', '=', actor.credentialId).execute();
+    await recordChange(trx, actor, { action: 'logout', objectType: 'session', objectId: actor.credentialId, objectSlug: actor.email, tenantId: null, summary: `${actor.email} logged out` });
   });
 }

@@ -155,6 +155,21 @@ describe('authentication and roles', () => {
       expect(after.json().error).toBe('unauthenticated');
     });
 
+    it('a login and a logout are ledger entries naming the address and the request; a failed login writes none', async () => {
+      const entries = () => inOrg((trx) => trx.selectFrom('ledger_entries').selectAll().where('object_type', '=', 'session').orderBy('idx').execute());
+      const before = (await entries()).length;
+      const address = ip();
+      expect((await login({ email: s.emails.engineer!, password: 'wrong password here' }, { remoteAddress: address })).statusCode).toBe(401);
+      expect((await entries()).length).toBe(before);
+      const { cookie, csrf } = await session(s.emails.engineer!, address);
+      await h.app.inject({ method: 'POST', url: '/api/auth/logout', remoteAddress: address, cookies: { tp_session: cookie }, headers: { 'x-csrf-token': csrf, 'x-request-id': 'req-logout-1' } });
+      const [loginEntry, logoutEntry] = (await entries()).slice(before);
+      expect(loginEntry).toMatchObject({ action: 'login', actor: s.emails.engineer });
+      expect(logoutEntry).toMatchObject({ action: 'logout', object_id: loginEntry!.object_id });
+      expect(JSON.parse(loginEntry!.payload).details).toMatchObject({ sourceIp: address, via: 'session' });
+      expect(JSON.parse(logoutEntry!.payload).details).toMatchObject({ sourceIp: address, requestId: 'req-logout-1' });
+    });
+
     it('an expired session gets 401 session_expired', async () => {
       const { cookie } = await session(s.emails.auditor!);
       await inOrg((trx) => trx.updateTable('sessions').set({ expires_at: sql`now() - interval '1 minute'` })

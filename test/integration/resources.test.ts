@@ -265,6 +265,8 @@ describe('resources', () => {
     const update = await lastChange();
     expect(update).toMatchObject({ action: 'update', object_id: created.id, summary: 'Changed name', before: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(update.after).not.toBe(update.before);
+    expect(update.source_ip).toBe('127.0.0.1');
+    expect(update.request_id).toEqual(expect.any(String));
     const tenant = (await step('POST', '/api/tenants', { slug: unique('chg'), name: 'T', tier: 'C', tenancyPattern: 'pooled' }, 201, 1)).json();
     expect(await lastChange()).toMatchObject({ object_type: 'tenant', tenant_id: tenant.id });
     await step('DELETE', `/api/services/${created.id}`, undefined, 204, 1);

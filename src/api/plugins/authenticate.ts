@@ -41,7 +41,7 @@ export function registerAuthentication(app: FastifyInstance, db: Kysely<any>): v
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new AppError('unauthenticated', 'Authorization must be "Bearer <token>".');
-      request.actor = await actorFromToken(db, match[1]!);
+      request.actor = { ...(await actorFromToken(db, match[1]!)), requestId: request.id, sourceIp: request.ip };
       return;
     }
     const cookie = request.cookies[SESSION_COOKIE];
@@ -51,7 +51,7 @@ export function registerAuthentication(app: FastifyInstance, db: Kysely<any>): v
       const sent = request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) throw new AppError('csrf_failed');
     }
-    request.actor = session.actor;
+    request.actor = { ...session.actor, requestId: request.id, sourceIp: request.ip };
     request.csrfToken = session.csrfToken;
   });
 }

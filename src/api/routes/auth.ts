@@ -33,7 +33,7 @@ export function registerAuthRoutes(app: FastifyInstance, db: Kysely<any>, config
     const wait = throttle.take(request.ip);
     if (wait > 0) throw new AppError('too_many_attempts', `Too many login attempts from this address; try again in ${wait} seconds.`, undefined, { 'retry-after': String(wait) });
     const body = request.body as { email: string; password: string; org?: string };
-    const result = await login(db, body, { ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''), sessionSeconds: config.sessionSeconds });
+    const result = await login(db, body, { ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''), sessionSeconds: config.sessionSeconds, requestId: request.id });
     void reply.setCookie(SESSION_COOKIE, result.sessionToken, {
       path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', expires: result.expiresAt,
     });
