@@ -78,6 +78,11 @@ export async function updateMember(db: Kysely<any>, actor: Actor, userId: string
   return asActor(db, actor, async (trx) => {
     const current = await baseQuery(trx).where('m.user_id', '=', userId).executeTakeFirst();
     if (!current) throw new AppError('not_found', 'Member not found.');
+    // An account is shared by every organization the person belongs to: renaming it from one organization
+    // would change what the others see. Only the person renames themself.
+    if (patch.displayName !== undefined && patch.displayName !== current.display_name && userId !== actor.userId) {
+      throw new AppError('forbidden', 'A display name belongs to its person (it shows in every organization they are in); only they can change it.', 'displayName');
+    }
     const role = patch.role ?? current.role;
     const tenantId = patch.tenantId !== undefined ? patch.tenantId : role === 'tenant-viewer' ? current.tenant_id : null;
     await checkTenantBinding(trx, role, tenantId);

@@ -332,6 +332,16 @@ describe('authentication and roles', () => {
       }
     });
 
+    it('a display name is changed only by its person, since the account is shared across organizations', async () => {
+      const other = await as(h, s.tokens.owner, { method: 'PATCH', url: `/api/members/${s.ids.viewerAUser}`, payload: { displayName: 'Renamed by the owner' } });
+      expect(other.statusCode).toBe(403);
+      expect(other.json().field).toBe('displayName');
+      const me = (await as(h, s.tokens.owner, { method: 'GET', url: '/api/auth/me' })).json();
+      const self = await as(h, s.tokens.owner, { method: 'PATCH', url: `/api/members/${me.user.id}`, payload: { displayName: 'Olivia the Owner' } });
+      expect(self.statusCode, self.body).toBe(200);
+      expect(self.json().displayName).toBe('Olivia the Owner');
+    });
+
     it('only owners manage members', async () => {
       const body = () => ({ email: `${unique('m')}@example.test`, displayName: 'M', role: 'auditor', password: 'a long enough password' });
       for (const role of ['isms-manager', 'engineer', 'auditor', 'viewerA'] as const) {
