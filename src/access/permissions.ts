@@ -3,7 +3,7 @@ import type { ResourceName } from '../model/resource.js';
 import type { Actor, Role } from './actor.js';
 
 export type Action = 'read' | 'create' | 'update' | 'delete';
-export type Subject = ResourceName | 'members' | 'tokens' | 'org' | 'changes' | 'tenant-footprint' | 'bundle' | 'events' | 'retention';
+export type Subject = ResourceName | 'members' | 'tokens' | 'org' | 'changes' | 'tenant-footprint' | 'bundle' | 'events' | 'retention' | 'ledger' | 'ledger-verify';
 
 const ALL: Action[] = ['read', 'create', 'update', 'delete'];
 const READ: Action[] = ['read'];
@@ -11,26 +11,33 @@ const READ: Action[] = ['read'];
 /**
  * Who may do what, in one table. A tenant-viewer reads only its tenant and that tenant's footprint; the
  * database adds the tenant limit again (app.tenant_id policies). Tokens: every role manages its own.
+ * Ledger: everyone reads entries, proofs, checkpoints and public keys (a tenant-viewer only its tenant's
+ * entries, by RLS; proofs are salted hashes); a full recomputation reads every tenant's entries, so it is
+ * `ledger-verify`, which a tenant-viewer lacks.
  */
 const MATRIX: Record<Role, Partial<Record<Subject, Action[]>>> = {
   owner: {
     services: ALL, vendors: ALL, tenants: ALL, systems: ALL, 'data-flows': ALL,
     members: ALL, tokens: ALL, org: ['read', 'update'], changes: READ, 'tenant-footprint': READ, bundle: ['read', 'update'], events: ['read', 'create'], retention: ALL,
+    ledger: READ, 'ledger-verify': READ,
   },
   'isms-manager': {
     services: ALL, vendors: ALL, tenants: ALL, systems: ALL, 'data-flows': ALL,
     members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: ['read', 'update'], events: ['read', 'create'], retention: ALL,
+    ledger: READ, 'ledger-verify': READ,
   },
   engineer: {
     services: READ, vendors: READ, tenants: READ, systems: ALL, 'data-flows': ALL,
     members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: READ, events: ['read', 'create'], retention: READ,
+    ledger: READ, 'ledger-verify': READ,
   },
   auditor: {
     services: READ, vendors: READ, tenants: READ, systems: READ, 'data-flows': READ,
     members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: READ, events: READ, retention: READ,
+    ledger: READ, 'ledger-verify': READ,
   },
   'tenant-viewer': {
-    tenants: READ, tokens: ALL, org: READ, 'tenant-footprint': READ, events: READ,
+    tenants: READ, tokens: ALL, org: READ, 'tenant-footprint': READ, events: READ, ledger: READ,
   },
 };
 

@@ -14,6 +14,7 @@ import { DOCS_PREFIX, registerAuthentication } from './plugins/authenticate.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerBundleRoutes } from './routes/bundle.js';
+import { registerLedgerRoutes } from './routes/ledger.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerRetentionRoutes } from './routes/retention.js';
 import { registerMemberRoutes } from './routes/members.js';
@@ -74,6 +75,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   registerBundleRoutes(app, db);
   registerEventRoutes(app, db);
   registerRetentionRoutes(app, db);
+  registerLedgerRoutes(app, db, config);
 
   const hasWeb = existsSync(join(WEB_DIST, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });

@@ -17,6 +17,7 @@ export const ERRORS = {
   slug_taken: { status: 409, message: 'Another object of this kind already has this slug.' },
   in_use: { status: 409, message: 'The object is still referenced by others.' },
   conflict: { status: 409, message: 'The request conflicts with the current state.' },
+  ledger_inconsistent: { status: 409, message: 'The stored ledger no longer gives the root of its last signed checkpoint; no new checkpoint is signed. Run tenantproof verify.' },
   body_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send application/json.' },
   reference_not_found: { status: 422, message: 'A referenced object does not exist.' },

@@ -8,6 +8,7 @@ import { registerRetention } from './commands/retention.js';
 import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerUser } from './commands/user.js';
+import { registerVerify } from './commands/verify.js';
 import { EXIT } from './runtime.js';
 
 /** The `tenantproof` command. Every subcommand has --help; exit codes: 0 ok, 1 failed, 2 could not run. */
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerBundle(program);
   registerIngest(program);
   registerRetention(program);
+  registerVerify(program);
   return program;
 }
 

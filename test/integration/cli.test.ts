@@ -43,7 +43,7 @@ describe('tenantproof CLI', () => {
   it('has --help on every command', async () => {
     const top = await run(['--help']);
     expect(top.code).toBe(0);
-    for (const command of ['serve', 'migrate', 'demo', 'apply', 'export', 'user', 'token', 'org']) expect(top.stdout).toContain(command);
+    for (const command of ['serve', 'migrate', 'demo', 'apply', 'export', 'user', 'token', 'org', 'ingest', 'verify', 'verify-proof', 'retention']) expect(top.stdout).toContain(command);
     for (const args of [['serve', '--help'], ['apply', '--help'], ['export', '--help'], ['user', 'create', '--help'], ['token', 'create', '--help']]) {
       const r = await run(args);
       expect(r.code, args.join(' ')).toBe(0);

@@ -66,6 +66,18 @@ const resourceIds: Record<string, { mine: string; tenantB: string; tenantA?: str
 
 const id = (key: string) => (c: World): Params => ({ id: c.s.ids[key]! });
 
+/**
+ * Ledger positions of seedOrg's first entries (it creates the org, two services, a vendor, then tenant A and
+ * tenant B, each recording one entry): the tenant-scoped entries a tenant-viewer may and may not see.
+ */
+const SEED_ENTRY = { org: 0, tenantA: 4, tenantB: 5 };
+
+/** A well-formed checkpoint of `orgId` that its ledger never signed (unknown key, signature of zeros). */
+const forgedCheckpoint = (orgId: string) => ({
+  orgId, treeSize: 1, rootHash: '0'.repeat(64), signedAt: '2026-01-01T00:00:00.000Z',
+  keyId: '00000000-0000-4000-8000-000000000000', signature: Buffer.alloc(64).toString('base64'),
+});
+
 function resourceRoutes(name: keyof typeof resourceBody): Record<string, RouteCase> {
   const ids = resourceIds[name]!;
   const viewerReads = name === 'tenants';
@@ -118,7 +130,7 @@ export const ISOLATION_ROUTES: Record<string, RouteCase> = {
   },
   'GET /api/members/{userId}': { params: (c) => ({ userId: c.s.ids.viewerAUser! }), crossOrg: 404, viewer: { status: 403, other: (c) => ({ userId: c.s.ids.viewerBUser! }) } },
   'PATCH /api/members/{userId}': {
-    params: (c) => ({ userId: c.s.ids.viewerAUser! }), body: () => ({ displayName: 'Hijacked' }),
+    params: (c) => ({ userId: c.s.ids.viewerAUser! }), body: (c) => ({ role: 'tenant-viewer', tenantId: c.s.ids.tenantA! }),
     reread: (c) => `/api/members/${c.s.ids.viewerAUser}`, crossOrg: 404, viewer: { status: 403, other: (c) => ({ userId: c.s.ids.viewerBUser! }) },
   },
   'DELETE /api/members/{userId}': {
@@ -158,6 +170,24 @@ export const ISOLATION_ROUTES: Record<string, RouteCase> = {
     params: id('hold'), reread: () => '/api/retention', crossOrg: 404, viewer: { status: 403, other: id('hold') },
   },
   'POST /api/retention/sweep': { reread: () => '/api/retention', crossOrg: 200, viewer: { status: 403 } },
+
+  // The ledger. An index is a position in the caller's own org's ledger (entry 0 exists in every org), not an id
+  // of org A: org B asking for entry N gets its own entry N (test/integration/ledger-api.test.ts checks that
+  // nothing of org A comes back). A tenant-viewer sees only its tenant's entries (RLS); checkpoints, public keys
+  // and proofs are hashes of salted leaves and reveal no other tenant's entries.
+  'GET /api/ledger/entries/{index}': {
+    params: () => ({ index: String(SEED_ENTRY.org) }), sharedParams: true, crossOrg: 200,
+    viewer: { status: 404, other: () => ({ index: String(SEED_ENTRY.tenantB) }), own: () => ({ index: String(SEED_ENTRY.tenantA) }) },
+  },
+  'GET /api/ledger/consistency': { crossOrg: 200, viewer: { status: 200 } },
+  'GET /api/ledger/checkpoints': { crossOrg: 200, viewer: { status: 200 } },
+  'GET /api/ledger/checkpoints/latest': { crossOrg: 200, viewer: { status: 200 } },
+  'GET /api/ledger/public-keys': { crossOrg: 200, viewer: { status: 200 } },
+  'POST /api/ledger/checkpoints/verify': {
+    // Checking a checkpoint is a read: org B sending one that names org A is told only that it names another org.
+    body: (c) => forgedCheckpoint(c.s.org.orgId), reread: () => '/api/ledger/checkpoints/latest', crossOrg: 200, viewer: { status: 200 },
+  },
+  'POST /api/ledger/verify': { reread: () => '/api/ledger/checkpoints/latest', crossOrg: 200, viewer: { status: 403 } },
 
   'GET /api/tokens': { crossOrg: 200, viewer: { status: 200 } },
   'POST /api/tokens': { body: () => ({ name: 'probe' }), reread: () => '/api/tokens', crossOrg: 201, viewer: { status: 201 } },
