@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { contextOf, type Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
 import { AppError } from '../api/errors.js';
@@ -68,6 +68,17 @@ export function checkRules(def: ResourceDefinition, obj: Obj): void {
       throw new AppError('invalid_value', 'A multi-tenant system serves every tenant of its services; tenantIds is only for dedicated systems.', 'tenantIds');
     }
   }
+}
+
+/**
+ * A tenant still bound to people (its tenant-viewers) or to dedicated systems cannot be deleted: the database
+ * would silently drop those memberships and leave "dedicated" systems serving no one.
+ */
+async function checkTenantDeletable(trx: Transaction<any>, id: string): Promise<void> {
+  const viewers = await trx.selectFrom('memberships').select(sql<string>`count(*)`.as('n')).where('tenant_id', '=', id).executeTakeFirst();
+  if (Number(viewers?.n ?? 0) > 0) throw new AppError('in_use', `The tenant still has ${viewers!.n} tenant-viewer member(s); remove them first.`);
+  const systems = await trx.selectFrom('system_tenants').select(sql<string>`count(*)`.as('n')).where('tenant_id', '=', id).executeTakeFirst();
+  if (Number(systems?.n ?? 0) > 0) throw new AppError('in_use', `${systems!.n} system(s) are dedicated to this tenant; change or delete them first.`);
 }
 
 /** The tenant a change concerns, for the audit trail. */
@@ -152,6 +163,7 @@ export async function deleteObject(db: Kysely<any>, actor: Actor, def: ResourceD
   await asActor(db, actor, async (trx) => {
     const current = await getResource(trx, def, id);
     if (!current) throw new AppError('not_found', `${def.label} not found.`);
+    if (def.name === 'tenants') await checkTenantDeletable(trx, id);
     await deleteResource(trx, def, id);
     await recordChange(trx, actor, { action: 'delete', objectType: def.objectType, objectId: id,
       objectSlug: current.slug as string, tenantId: tenantOf(def, current), summary: `Deleted ${def.objectType} ${current.name as string}`, before: current,

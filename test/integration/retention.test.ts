@@ -4,6 +4,7 @@ import { signCheckpoint } from '../../src/ledger/checkpoints.js';
 import { inclusionProof, verifyInclusion } from '../../src/ledger/merkle.js';
 import { rangeHashes } from '../../src/ledger/tree-store.js';
 import { verifyLedger } from '../../src/ledger/verify.js';
+import { startRetentionTimer } from '../../src/services/retention-timer.js';
 import { withContext } from '../../src/store/database.js';
 import { as, seedOrg, startHarness, unique, type Harness, type SeededOrg } from '../support/harness.js';
 
@@ -133,5 +134,18 @@ describe('retention and legal holds', () => {
     await api('POST', '/api/retention/sweep');
     expect((await entry(inWindow[0])).payload).not.toBeNull();
     expect((await entry(inWindow[1])).payload).toBeNull();
+  });
+
+  it('the server\u2019s timer sweeps every organization that has a policy, each in its own ledger', async () => {
+    const timer = startRetentionTimer(h.database.db, { hours: 24, firstDelaySeconds: 3600 });
+    try {
+      const before = await inOrg((trx) => trx.selectFrom('ledger_entries').select('idx').where('action', '=', 'sweep').execute());
+      const done = await timer.runOnce();
+      expect(done.map((d) => d.orgId)).toContain(s.org.orgId);
+      const after = await inOrg((trx) => trx.selectFrom('ledger_entries').select('idx').where('action', '=', 'sweep').execute());
+      expect(after.length).toBe(before.length + 1);
+    } finally {
+      await timer.stop();
+    }
   });
 });

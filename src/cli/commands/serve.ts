@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { buildApp } from '../../api/app.js';
 import { loadConfig } from '../../config.js';
+import { startCheckpointTimer } from '../../ledger/checkpoint-timer.js';
+import { resolveMasterKey } from '../../ledger/master-key.js';
 import { DEMO_PASSWORD, loadDemo } from '../../services/demo.js';
+import { startRetentionTimer } from '../../services/retention-timer.js';
 import { action, CliError, EXIT, openConfigured } from '../runtime.js';
 
 export function registerServe(program: Command): void {
@@ -14,10 +17,15 @@ export function registerServe(program: Command): void {
       const config = loadConfig({ ...process.env, ...(options.host ? { HOST: options.host } : {}), ...(options.port ? { PORT: options.port } : {}) });
       const { database } = await openConfigured(config);
       const demo = options.demo ? await loadDemo(database.db, config) : null;
+      const masterKey = resolveMasterKey(process.env, config); // production without a key stops here, not at the first checkpoint
       const app = await buildApp({ db: database.db, config, logger: { level: config.logLevel } });
+      const checkpoints = startCheckpointTimer({ db: database.db, masterKey, log: app.log });
+      const retention = startRetentionTimer(database.db, { log: app.log });
       try {
         await app.listen({ host: config.host, port: config.port });
       } catch (error) {
+        await checkpoints.stop();
+        await retention.stop();
         await database.close();
         throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`, EXIT.unusable);
       }
@@ -35,6 +43,8 @@ export function registerServe(program: Command): void {
         if (stopping) return;
         stopping = true;
         app.log.info({ signal }, 'stopping');
+        await checkpoints.stop();
+        await retention.stop();
         await app.close();
         await database.close();
         process.exit(0);
