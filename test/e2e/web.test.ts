@@ -92,6 +92,11 @@ describe.skipIf(!haveChromium)('web app in a browser', () => {
     expect(await page.getByRole('alert').first().textContent()).toMatch(/slug/);
     await page.getByRole('button', { name: 'Cancel' }).click();
     expect(await page.getByRole('link', { name: 'Acme again' }).count()).toBe(0);
+
+    // the dashboard verifies the ledger, which now holds the tenant just created
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('button', { name: 'Verify the whole ledger now' }).click();
+    await visible(page.getByText(/Verified: \d+ entries/));
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -1,6 +1,7 @@
 import { useSession } from './auth/session';
 import { NotFound } from './components/ErrorBanner';
 import { DashboardPage } from './pages/DashboardPage';
+import { LedgerEntryPage } from './pages/LedgerEntryPage';
 import { LedgerPage } from './pages/LedgerPage';
 import { LoginPage } from './pages/LoginPage';
 import { MembersPage } from './pages/MembersPage';
@@ -35,6 +36,8 @@ function Page({ path }: { path: string }) {
   if (path === '/tokens') return <TokensPage />;
   if (path === '/organization') return <OrgPage />;
   if (path === '/ledger' && can('read', 'events')) return <LedgerPage />;
+  const entry = match('/ledger/entries/:index', path);
+  if (entry && can('read', 'ledger')) return <LedgerEntryPage key={entry.index} index={entry.index!} />;
   if (path === '/retention' && can('read', 'retention')) return <RetentionPage />;
   return <NotFound />;
 }

@@ -5,6 +5,7 @@ import { DataTable } from '../components/DataTable';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Link } from '../router';
 import { RESOURCE_VIEWS } from '../resources';
+import { LedgerStatus } from './LedgerStatus';
 
 interface Dashboard {
   counts: Record<string, number>;
@@ -39,7 +40,8 @@ export function DashboardPage() {
             { key: 'object', label: 'Object', render: (c) => `${c.objectType}${c.objectSlug ? ` ${c.objectSlug}` : ''}` },
             { key: 'summary', label: 'Summary', render: (c) => c.summary },
           ]} />
-          <p><Link to="/ledger">Open the ledger</Link> to search every change and event.</p>
+          <LedgerStatus />
+          <p><Link to="/ledger">Open the ledger</Link> to search the events the provider&apos;s tools reported.</p>
         </>
       )}
     </section>

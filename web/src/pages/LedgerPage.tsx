@@ -6,6 +6,7 @@ import type { Page } from '../api/types';
 import { useSession } from '../auth/session';
 import { DataTable } from '../components/DataTable';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { Link } from '../router';
 
 interface LedgerEvent {
   id: string; index: number; time: string; source: string; sourceEventId: string; tenant: string | null; actor: string;
@@ -66,7 +67,7 @@ export function LedgerPage() {
         { key: 'target', label: 'System', render: (e) => e.target ?? '—' },
         { key: 'outcome', label: 'Outcome', render: (e) => e.outcome },
         { key: 'source', label: 'Source', render: (e) => `${e.source} #${e.sourceEventId}` },
-        { key: 'index', label: 'Entry', render: (e) => e.index },
+        { key: 'index', label: 'Entry', render: (e) => <Link to={`/ledger/entries/${e.index}`}>{e.index} (proof)</Link> },
       ]} />
       {events.hasNextPage && <button type="button" onClick={() => void events.fetchNextPage()}>Load more</button>}
     </section>
