@@ -292,6 +292,14 @@ describe('resources', () => {
     expect(verification.entriesChecked).toBe(await changeCount());
   });
 
+  it('a tenant with tenant-viewers or dedicated systems cannot be deleted (409), and nothing is removed', async () => {
+    const res = await api('DELETE', `/api/tenants/${s.ids.tenantA}`);
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ error: 'in_use', message: expect.stringMatching(/tenant-viewer/) });
+    expect((await api('GET', `/api/tenants/${s.ids.tenantA}`)).statusCode).toBe(200);
+    expect((await api('GET', `/api/members/${s.ids.viewerAUser}`)).statusCode).toBe(200);
+  });
+
   it('the dashboard counts what the lists count', async () => {
     const d = (await api('GET', '/api/dashboard')).json();
     for (const def of RESOURCES) {
