@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
@@ -79,7 +80,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
   // Every pooled connection is the application role from its start (a startup parameter): a connection that
   // cannot take the role fails to open, instead of quietly serving queries as the login user.
-  const pool = new pg.Pool({ ...appRoleConnection(url), max: poolSize, types: typeParsers });
+  const pool = new pg.Pool({ ...appRoleConnection(url), max: poolSize, types: typeParsers, Client: PreparingClient });
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   const withOwner = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: url, types: typeParsers });
@@ -97,6 +98,38 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     )),
     close: async () => { await db.destroy(); },
   };
+}
+
+const statementNames = new Map<string, string>();
+/** Query shapes kept as named statements; beyond this many, queries go unnamed (planned every time). */
+const MAX_PREPARED = 500;
+
+/** A stable name per SQL text, or null once MAX_PREPARED shapes exist. */
+function statementName(text: string): string | null {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    if (statementNames.size >= MAX_PREPARED) return null;
+    name = `tp_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * Parameterised application queries run as named prepared statements: each pooled connection parses and plans
+ * a query shape once. With row-level security, planning the policies is most of a point read's database time
+ * (docs/benchmarks.md). The policies still read app.org_id / app.tenant_id at execution, per transaction, so
+ * a reused plan can never carry one organization's context into another's. Migrations use their own client.
+ */
+class PreparingClient extends pg.Client {
+  override query(...args: any[]): any {
+    const [text, values, callback] = args;
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+      const name = statementName(text);
+      if (name) return (super.query as (...a: unknown[]) => unknown)({ name, text, values }, callback);
+    }
+    return (super.query as (...a: unknown[]) => unknown)(...args);
+  }
 }
 
 /** Connection settings that make the session the application role; `options` given in the URL are kept. */
