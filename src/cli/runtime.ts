@@ -1,7 +1,7 @@
 import { AppError } from '../api/errors.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { BundleInvalidError } from '../services/bundle.js';
-import { findOrg, type OrgRef } from '../services/provisioning.js';
+import { findOrg, listOrgs, type OrgRef } from '../services/provisioning.js';
 import { openDatabase, type Database } from '../store/database.js';
 
 /** Exit codes of every command: documented in the README ("Commands"). */
@@ -32,8 +32,14 @@ export async function openConfigured(config: Config = loadConfig()): Promise<{ c
   return { config, database };
 }
 
+/** The organization named by --org; without --org, the only one there is (or an error listing them). */
 export async function requireOrg(database: Database, slug: string | undefined): Promise<OrgRef> {
-  if (!slug) throw new CliError('--org <slug> is required: which organization?', EXIT.unusable);
+  if (!slug) {
+    const all = await listOrgs(database.db);
+    if (all.length === 1) return all[0]!;
+    throw new CliError(all.length === 0 ? 'there is no organization yet (tenantproof org create, demo or apply --create-org)'
+      : `--org <slug> is required: there are ${all.length} organizations (${all.slice(0, 10).map((o) => o.slug).join(', ')}${all.length > 10 ? ', …' : ''})`, EXIT.unusable);
+  }
   const org = await findOrg(database.db, slug);
   if (!org) throw new CliError(`no organization with slug "${slug}"`, EXIT.failed);
   return org;

@@ -39,3 +39,17 @@ export async function actorForMember(db: Kysely<any>, org: OrgRef, email: string
   if (!user || !membership) throw new AppError('not_found', `${email} is not a member of ${org.slug}.`, 'email');
   return { orgId: org.orgId, userId: user.user_id, email, displayName: user.display_name, role: membership.role, tenantId: membership.tenantId, via: 'cli', credentialId: null };
 }
+
+/**
+ * Every organization of this installation (operators only: the CLI). Through the SECURITY DEFINER function
+ * that returns ids only, then each org's own row in its own context.
+ */
+export async function listOrgs(db: Kysely<any>): Promise<OrgRef[]> {
+  const ids = (await sql<{ org_id: string }>`SELECT org_id FROM ledger_org_ids()`.execute(db)).rows.map((r) => r.org_id);
+  const out: OrgRef[] = [];
+  for (const orgId of ids) {
+    const row = await withContext(db, { orgId, tenantId: null, userId: null }, (trx) => trx.selectFrom('orgs').select(['slug', 'name', 'is_demo']).executeTakeFirst());
+    if (row) out.push({ orgId, slug: row.slug, name: row.name, isDemo: row.is_demo });
+  }
+  return out.sort((a, b) => a.slug.localeCompare(b.slug));
+}

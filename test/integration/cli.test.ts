@@ -88,6 +88,10 @@ describe('tenantproof CLI', () => {
     expect(again.stdout).toMatch(/dataFlows\s+0 created, 0 updated, \d+ unchanged/);
     const second = await run(['export', '--org', org]);
     expect(second.stdout).toBe(readFileSync(first, 'utf8'));
+    // with several organizations, export must be told which
+    const which = await run(['export']);
+    expect(which.code).toBe(2);
+    expect(which.stderr).toMatch(/--org <slug> is required: there are \d+ organizations \(.*northwind-msp/);
   }, 60_000);
 
   it('an invalid bundle exits 1 naming file, line and field, and writes nothing; an unreadable one exits 2', async () => {

@@ -61,9 +61,9 @@ export function registerBundle(program: Command): void {
 
   program.command('export')
     .description('Write the whole organization model as one YAML bundle (deterministic: export → apply → export is byte-identical).')
-    .requiredOption('--org <slug>', 'organization to export')
+    .option('--org <slug>', 'organization to export (default: the only one there is)')
     .option('-o, --output <file>', 'write to this file instead of standard output')
-    .action(action(async (options: { org: string; output?: string }) => {
+    .action(action(async (options: { org?: string; output?: string }) => {
       await withDatabase(async ({ database }) => {
         const org = await requireOrg(database, options.org);
         const text = await exportBundle(database.db, operatorActor(org.orgId));
