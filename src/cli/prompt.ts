@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { CliError, EXIT } from './runtime.js';
 
@@ -23,4 +24,14 @@ export async function askSecret(question: string): Promise<string> {
     });
     muted = true;
   });
+}
+
+/** A file's text, or standard input for `-`; an unreadable file is a "could not run" error naming it. */
+export async function readInputFile(file: string): Promise<string> {
+  if (file === '-') return readStdin();
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, EXIT.unusable);
+  }
 }

@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
+import type { CheckpointJson } from './proof.js';
 import { checkpointMessage, generateSigningKey, signMessage } from './signing.js';
 import { rootAt, treeSize } from './tree-store.js';
 
 type Trx = Transaction<any>;
 
 /** A signed tree head, as served to customers and auditors (who can keep it and check it later). */
-export interface Checkpoint {
-  orgId: string;
-  treeSize: number;
-  /** Lower-case hex SHA-256 root. */
-  rootHash: string;
-  signedAt: string;
-  keyId: string;
-  /** Base64 Ed25519 signature over `checkpointMessage`. */
-  signature: string;
-}
+export type Checkpoint = CheckpointJson;
 
 export interface SigningKey { keyId: string; publicKey: Buffer; privateKeyEncrypted: Buffer }
 

@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { applyBundle, exportBundle, type ApplyReport } from '../../services/bundle.js';
 import { findOrg, operatorActor } from '../../services/provisioning.js';
-import { readStdin } from '../prompt.js';
+import { readInputFile } from '../prompt.js';
 import { action, CliError, EXIT, requireOrg, withDatabase } from '../runtime.js';
 
-async function readBundle(file: string): Promise<string> {
-  if (file === '-') return readStdin();
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, EXIT.unusable);
-  }
-}
 
 /** The organization slug a bundle names, if it can be read at all (full validation happens in apply). */
 function bundleOrgSlug(text: string): string | undefined {
@@ -46,7 +38,7 @@ export function registerBundle(program: Command): void {
     .option('--dry-run', 'check everything and report what would change, then write nothing')
     .option('--json', 'print the report as JSON')
     .action(action(async (options: { file: string; org?: string; createOrg?: boolean; dryRun?: boolean; json?: boolean }) => {
-      const text = await readBundle(options.file);
+      const text = await readInputFile(options.file);
       const file = options.file === '-' ? '<stdin>' : options.file;
       await withDatabase(async ({ database }) => {
         const slug = options.org ?? bundleOrgSlug(text);

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { sql } from 'kysely';
@@ -9,7 +8,7 @@ import {
 } from '../../ledger/proof.js';
 import { verifyLedger, type LedgerVerification } from '../../ledger/verify.js';
 import { withContext, type Database } from '../../store/database.js';
-import { readStdin } from '../prompt.js';
+import { readInputFile } from '../prompt.js';
 import { action, CliError, EXIT, requireOrg, withDatabase } from '../runtime.js';
 
 /** Ledgers at least this long get a progress bar (verify reports progress every 10 000 entries). */
@@ -36,19 +35,11 @@ function describe(label: string, r: LedgerVerification): string {
   return `${label}: FAILED at ${p.kind} ${p.at}: ${p.message}\n`;
 }
 
-async function readInput(file: string): Promise<string> {
-  if (file === '-') return readStdin();
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, EXIT.unusable);
-  }
-}
 
 /** --public-key: base64 key, or a file holding one, or the JSON of GET /api/ledger/public-keys. */
 async function keyOption(value: string): Promise<KeyMaterial> {
   let text = value.trim();
-  if (existsSync(value)) text = (await readInput(value)).trim();
+  if (existsSync(value)) text = (await readInputFile(value)).trim();
   if (text.startsWith('{') || text.startsWith('[')) {
     let doc: any;
     try { doc = JSON.parse(text); } catch { throw new CliError(`--public-key: ${value} is not valid JSON`, EXIT.unusable); }
@@ -112,7 +103,7 @@ export function registerVerify(program: Command): void {
     .option('--public-key <key>', 'the organization\'s public key from a source you trust: base64, or a file with it or with the JSON of GET /api/ledger/public-keys (default: publicKey or publicKeys inside the file)')
     .option('--json', 'print the verdict as JSON')
     .action(action(async (file: string, options: { publicKey?: string; json?: boolean }) => {
-      const text = await readInput(file);
+      const text = await readInputFile(file);
       let doc: any;
       try { doc = JSON.parse(text); } catch (error) { throw new CliError(`${file === '-' ? 'standard input' : file} is not JSON: ${(error as Error).message}`, EXIT.unusable); }
       const kind = proofKind(doc);
