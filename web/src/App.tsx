@@ -1,5 +1,6 @@
 import { useSession } from './auth/session';
 import { NotFound } from './components/ErrorBanner';
+import { CheckpointsPage } from './pages/CheckpointsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { LedgerEntryPage } from './pages/LedgerEntryPage';
 import { LedgerPage } from './pages/LedgerPage';
@@ -36,6 +37,7 @@ function Page({ path }: { path: string }) {
   if (path === '/tokens') return <TokensPage />;
   if (path === '/organization') return <OrgPage />;
   if (path === '/ledger' && can('read', 'events')) return <LedgerPage />;
+  if (path === '/ledger/checkpoints' && can('read', 'ledger')) return <CheckpointsPage />;
   const entry = match('/ledger/entries/:index', path);
   if (entry && can('read', 'ledger')) return <LedgerEntryPage key={entry.index} index={entry.index!} />;
   if (path === '/retention' && can('read', 'retention')) return <RetentionPage />;

@@ -57,7 +57,10 @@ export function LedgerPage() {
         {input('from', 'From', 'datetime-local')}
         {input('to', 'Before', 'datetime-local')}
       </form>
-      <p><a className="button" href={withQuery('/api/events.csv', query)} download="events.csv">Export CSV</a></p>
+      <p>
+        <a className="button" href={withQuery('/api/events.csv', query)} download="events.csv">Export CSV</a>{' '}
+        <Link to="/ledger/checkpoints">Signed checkpoints and proofs</Link>
+      </p>
       <ErrorBanner error={events.error} />
       <DataTable caption="Events" rows={rows} empty="No events match." columns={[
         { key: 'time', label: 'When', render: (e) => <time dateTime={e.time}>{new Date(e.time).toLocaleString()}</time> },

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api, get } from '../api/client';
 import { useSession } from '../auth/session';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { Link } from '../router';
 
 interface Checkpoint { treeSize: number; rootHash: string; signedAt: string; keyId: string }
 interface Verification { ok: boolean; treeSize: number; entriesChecked: number; entriesExpired: number; checkpointsChecked: number; problem: { kind: string; at: string; message: string } | null }
@@ -27,7 +28,7 @@ export function LedgerStatus() {
       {c && (
         <p>
           Last signed checkpoint: <strong>{c.treeSize}</strong> entries, signed <time dateTime={c.signedAt}>{new Date(c.signedAt).toLocaleString()}</time>,
-          root <code title={c.rootHash}>{c.rootHash.slice(0, 16)}…</code>
+          root <code title={c.rootHash}>{c.rootHash.slice(0, 16)}…</code> (<Link to="/ledger/checkpoints">all checkpoints</Link>)
         </p>
       )}
       {can('read', 'ledger-verify') && (
