@@ -50,6 +50,7 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
     const to = Math.min(size, from + BATCH);
     const entries = (await sql<any>`SELECT idx, payload, salt, expired_at, at, tenant_id, kind, action, object_type, object_id, actor, summary, occurred_at, source, source_event_id, system_id, actor_internal, outcome FROM ledger_entries WHERE org_id = ${orgId} AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx)).rows;
     const leaves = (await sql<any>`SELECT idx, hash FROM ledger_nodes WHERE org_id = ${orgId} AND level = 0 AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx)).rows;
+    const completed: Array<{ level: number; idx: number; hash: Buffer }> = []; // interior nodes this batch completes
     for (let i = from; i < to; i++) {
       const e = entries[i - from];
       const stored = leaves[i - from];
@@ -71,25 +72,19 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
       while (stack.length && stack[stack.length - 1]!.level === node.level) {
         const left = stack.pop()!;
         node = { level: node.level + 1, hash: nodeHash(left.hash, node.hash) };
+        // node (level, i >> level) covers the leaves up to i, which completes it
+        completed.push({ level: node.level, idx: Math.floor(i / 2 ** node.level), hash: node.hash });
       }
       stack.push(node);
       report.entriesChecked++;
       if (wanted.has(i + 1)) wanted.set(i + 1, rootOfStack().toString('hex'));
     }
+    const node = await firstWrongNode(trx, orgId, completed);
+    if (node) return fail(node);
     onProgress?.(to, size);
   }
   const extra = await sql<any>`SELECT min(idx) AS idx FROM ledger_entries WHERE org_id = ${orgId} AND (idx >= ${size} OR idx < 0)`.execute(trx);
   if (extra.rows[0]?.idx != null) return fail({ kind: 'entry', at: String(extra.rows[0].idx), message: `entry ${extra.rows[0].idx} lies beyond the tree size ${size}` });
-
-  // Interior nodes: each stored node must be the hash of its two stored children.
-  const bad = await sql<any>`
-    SELECT p.level, p.idx FROM ledger_nodes p
-    LEFT JOIN ledger_nodes l ON l.org_id = p.org_id AND l.level = p.level - 1 AND l.idx = p.idx * 2
-    LEFT JOIN ledger_nodes r ON r.org_id = p.org_id AND r.level = p.level - 1 AND r.idx = p.idx * 2 + 1
-    WHERE p.org_id = ${orgId} AND p.level > 0
-      AND (l.hash IS NULL OR r.hash IS NULL OR p.hash <> sha256('\\x01'::bytea || l.hash || r.hash))
-    ORDER BY p.level, p.idx LIMIT 1`.execute(trx);
-  if (bad.rows[0]) return fail({ kind: 'node', at: `${bad.rows[0].level}/${bad.rows[0].idx}`, message: `stored node ${bad.rows[0].level}/${bad.rows[0].idx} is not the hash of its children` });
 
   // Checkpoints: signed by the org's key, roots equal to the recomputed tree, sizes never shrinking.
   const keys = new Map<string, Buffer>();
@@ -133,6 +128,27 @@ export function projectionMismatch(row: Record<string, any>, payload: Record<str
     if ((row.system_id ?? '') !== (payload.objectType === 'system' ? payload.objectId : '')) return 'system_id';
   } else if (row.occurred_at != null || row.source != null || row.source_event_id != null || row.system_id != null || row.actor_internal != null || row.outcome != null) {
     return 'event columns of a change';
+  }
+  return null;
+}
+
+/**
+ * Every interior node the leaves complete must be stored, with the hash recomputed from those leaves (one query
+ * per batch: the stored rows of exactly these nodes, by primary key). Proofs read only such complete subtrees.
+ */
+async function firstWrongNode(trx: Trx, orgId: string, completed: Array<{ level: number; idx: number; hash: Buffer }>): Promise<LedgerProblem | null> {
+  if (completed.length === 0) return null;
+  const rows = (await sql<{ level: number; idx: string; hash: Uint8Array }>`
+    SELECT n.level, n.idx, n.hash FROM ledger_nodes n
+    JOIN unnest(${completed.map((c) => c.level)}::smallint[], ${completed.map((c) => c.idx)}::bigint[]) AS w(level, idx)
+      ON n.level = w.level AND n.idx = w.idx
+    WHERE n.org_id = ${orgId}`.execute(trx)).rows;
+  const stored = new Map(rows.map((r) => [`${r.level}/${r.idx}`, Buffer.from(r.hash)]));
+  for (const c of completed) {
+    const at = `${c.level}/${c.idx}`;
+    const hash = stored.get(at);
+    if (!hash) return { kind: 'node', at, message: `stored node ${at} is missing` };
+    if (!hash.equals(c.hash)) return { kind: 'node', at, message: `stored node ${at} is not the hash of the entries below it` };
   }
   return null;
 }
