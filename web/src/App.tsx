@@ -1,10 +1,13 @@
-import { useSession } from './auth/session';
+import { useEffect, useRef, type ReactElement } from 'react';
+import type { Me } from './api/types';
+import { homeOf, useSession } from './auth/session';
 import { NotFound } from './components/ErrorBanner';
-import { CheckpointsPage } from './pages/CheckpointsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { LedgerEntryPage } from './pages/LedgerEntryPage';
 import { LedgerPage } from './pages/LedgerPage';
 import { LoginPage } from './pages/LoginPage';
+import { MemberNewPage } from './pages/MemberNewPage';
+import { MemberPage } from './pages/MemberPage';
 import { MembersPage } from './pages/MembersPage';
 import { OrgPage } from './pages/OrgPage';
 import { ResourceDetailPage } from './pages/ResourceDetailPage';
@@ -15,33 +18,44 @@ import { TokensPage } from './pages/TokensPage';
 import { Link, match, navigate, useLocation } from './router';
 import { RESOURCE_VIEWS } from './resources';
 
-function Page({ path }: { path: string }) {
-  const { me, can } = useSession();
+interface Route { title: string; element: ReactElement }
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => { navigate(to, { replace: true }); }, [to]);
+  return null;
+}
+
+/** The page for a path, with its title; routes a role may not use answer "Not found", like the API. */
+function resolve(path: string, me: Me, can: (action: string, subject: string) => boolean): Route {
+  const notFound = { title: 'Not found', element: <NotFound /> };
   if (path === '/' || path === '') {
-    if (me?.role === 'tenant-viewer' && me.tenantId) {
-      navigate(`/tenants/${me.tenantId}`, { replace: true });
-      return null;
-    }
-    return <DashboardPage />;
+    const home = homeOf(me);
+    return home === '/' ? { title: me.org.name, element: <DashboardPage /> } : { title: 'tenantproof', element: <Redirect to={home} /> };
   }
   for (const view of RESOURCE_VIEWS) {
-    if (!can('read', view.name)) continue;
-    if (path === view.path) return <ResourceListPage key={view.name} view={view} />;
-    if (match(`${view.path}/new`, path)) return can('create', view.name) ? <ResourceEditPage key={`${view.name}-new`} view={view} /> : <NotFound />;
+    if (path !== view.path && !path.startsWith(`${view.path}/`)) continue;
+    if (!can('read', view.name)) return notFound;
+    if (path === view.path) return { title: view.plural, element: <ResourceListPage key={view.name} view={view} /> };
+    if (match(`${view.path}/new`, path)) {
+      return can('create', view.name) ? { title: `New ${view.label.toLowerCase()}`, element: <ResourceEditPage key={`${view.name}-new`} view={view} /> } : notFound;
+    }
     const edit = match(`${view.path}/:id/edit`, path);
-    if (edit) return <ResourceEditPage key={`${view.name}-${edit.id}`} view={view} id={edit.id!} />;
+    if (edit) return can('update', view.name) ? { title: `Edit ${view.label.toLowerCase()}`, element: <ResourceEditPage key={`${view.name}-${edit.id}`} view={view} id={edit.id!} /> } : notFound;
     const detail = match(`${view.path}/:id`, path);
-    if (detail) return <ResourceDetailPage key={`${view.name}-${detail.id}`} view={view} id={detail.id!} />;
+    if (detail) return { title: view.label, element: <ResourceDetailPage key={`${view.name}-${detail.id}`} view={view} id={detail.id!} /> };
+    return notFound;
   }
-  if (path === '/members' && can('read', 'members')) return <MembersPage />;
-  if (path === '/tokens') return <TokensPage />;
-  if (path === '/organization') return <OrgPage />;
-  if (path === '/ledger' && can('read', 'events')) return <LedgerPage />;
-  if (path === '/ledger/checkpoints' && can('read', 'ledger')) return <CheckpointsPage />;
+  if (path === '/members') return can('read', 'members') ? { title: 'Members', element: <MembersPage /> } : notFound;
+  if (path === '/members/new') return can('create', 'members') ? { title: 'Add a member', element: <MemberNewPage /> } : notFound;
+  const member = match('/members/:userId', path);
+  if (member) return can('read', 'members') ? { title: 'Member', element: <MemberPage key={member.userId} userId={member.userId!} /> } : notFound;
+  if (path === '/tokens') return { title: 'API tokens', element: <TokensPage /> };
+  if (path === '/organization') return { title: 'Organization', element: <OrgPage /> };
+  if (path === '/ledger') return can('read', 'events') ? { title: 'Ledger', element: <LedgerPage /> } : notFound;
   const entry = match('/ledger/entries/:index', path);
-  if (entry && can('read', 'ledger')) return <LedgerEntryPage key={entry.index} index={entry.index!} />;
-  if (path === '/retention' && can('read', 'retention')) return <RetentionPage />;
-  return <NotFound />;
+  if (entry) return can('read', 'ledger') ? { title: `Ledger entry ${entry.index}`, element: <LedgerEntryPage key={entry.index} index={entry.index!} /> } : notFound;
+  if (path === '/retention') return can('read', 'retention') ? { title: 'Retention', element: <RetentionPage /> } : notFound;
+  return notFound;
 }
 
 function Nav() {
@@ -53,7 +67,7 @@ function Nav() {
   const viewer = me?.role === 'tenant-viewer';
   return (
     <header className="top">
-      <a href="#main" className="skip">Skip to content</a>
+      <a href="#main" className="skip" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to content</a>
       <Link to="/" className="brand">tenantproof</Link>
       <nav aria-label="Main">
         <ul>
@@ -74,21 +88,35 @@ function Nav() {
   );
 }
 
-export function App() {
-  const { me, loading } = useSession();
+/** The signed-in app: navigation and the page; on every move to another page, the title changes and the focus goes to the content. */
+function Shell({ me }: { me: Me }) {
+  const { can } = useSession();
   const { path } = useLocation();
-  if (loading) return <p className="loading" aria-live="polite">Loading…</p>;
-  if (!me) return <LoginPage />;
-  if (path === '/login') {
-    navigate('/', { replace: true });
-    return null;
-  }
+  const main = useRef<HTMLElement>(null);
+  const previous = useRef(path);
+  const route = resolve(path, me, can);
+  useEffect(() => { document.title = `${route.title} · tenantproof`; }, [route.title]);
+  useEffect(() => {
+    if (previous.current === path) return;
+    previous.current = path;
+    main.current?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }, [path]);
+  if (path === '/login') return <Redirect to={homeOf(me)} />;
   return (
     <>
       <Nav />
-      <main id="main" tabIndex={-1}>
-        <Page path={path} />
+      <main id="main" tabIndex={-1} ref={main}>
+        {route.element}
       </main>
     </>
   );
+}
+
+export function App() {
+  const { me, loading } = useSession();
+  useEffect(() => { if (!loading && !me) document.title = 'Log in · tenantproof'; }, [loading, me]);
+  if (loading) return <p className="loading" aria-live="polite">Loading…</p>;
+  if (!me) return <LoginPage />;
+  return <Shell me={me} />;
 }

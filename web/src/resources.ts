@@ -1,6 +1,14 @@
-/** How each kind of ISMS object is listed: its columns, list filters and labels. Forms come from the API schema. */
-export interface Column { field: string; label: string; sortable?: boolean; kind?: 'list' | 'bool' | 'ref' }
-export interface ListFilter { param: string; label: string; options: string[] | 'boolean' }
+/**
+ * How each kind of ISMS object is listed: its labels and table columns. Forms, list filters and which columns the
+ * server can sort by come from the API's own schema (OpenAPI), so they never drift from what the server accepts.
+ */
+export interface Column {
+  field: string;
+  label: string;
+  kind?: 'list' | 'bool' | 'ref';
+  /** For a reference column: the resource the id points at. */
+  target?: string;
+}
 
 export interface ResourceView {
   name: string;
@@ -8,62 +16,44 @@ export interface ResourceView {
   label: string;
   plural: string;
   columns: Column[];
-  filters: ListFilter[];
 }
 
 export const RESOURCE_VIEWS: ResourceView[] = [
   {
     name: 'services', path: '/services', label: 'Service', plural: 'Services',
-    columns: [{ field: 'name', label: 'Name', sortable: true }, { field: 'slug', label: 'Slug', sortable: true }, { field: 'owner', label: 'Owner' }],
-    filters: [],
+    columns: [{ field: 'name', label: 'Name' }, { field: 'slug', label: 'Slug' }, { field: 'owner', label: 'Owner' }],
   },
   {
     name: 'vendors', path: '/vendors', label: 'Vendor', plural: 'Vendors',
     columns: [
-      { field: 'name', label: 'Name', sortable: true }, { field: 'criticality', label: 'Criticality', sortable: true },
-      { field: 'reviewStatus', label: 'Review', sortable: true }, { field: 'reviewedOn', label: 'Reviewed on', sortable: true },
+      { field: 'name', label: 'Name' }, { field: 'criticality', label: 'Criticality' },
+      { field: 'reviewStatus', label: 'Review' }, { field: 'reviewedOn', label: 'Reviewed on' },
       { field: 'regions', label: 'Regions', kind: 'list' }, { field: 'subProcessor', label: 'Sub-processor', kind: 'bool' },
-    ],
-    filters: [
-      { param: 'criticality', label: 'Criticality', options: ['low', 'medium', 'high', 'critical'] },
-      { param: 'reviewStatus', label: 'Review', options: ['not-reviewed', 'in-review', 'approved', 'approved-with-conditions', 'rejected'] },
-      { param: 'subProcessor', label: 'Sub-processor', options: 'boolean' },
     ],
   },
   {
     name: 'tenants', path: '/tenants', label: 'Tenant', plural: 'Tenants',
     columns: [
-      { field: 'name', label: 'Name', sortable: true }, { field: 'tier', label: 'Tier', sortable: true },
-      { field: 'tenancyPattern', label: 'Tenancy', sortable: true }, { field: 'allowedRegions', label: 'Allowed regions', kind: 'list' },
-      { field: 'sector', label: 'Sector', sortable: true }, { field: 'breachNotificationHours', label: 'Breach SLA (h)' },
-    ],
-    filters: [
-      { param: 'tier', label: 'Tier', options: ['A', 'B', 'C'] },
-      { param: 'tenancyPattern', label: 'Tenancy', options: ['dedicated', 'pooled', 'region-pinned'] },
+      { field: 'name', label: 'Name' }, { field: 'tier', label: 'Tier' },
+      { field: 'tenancyPattern', label: 'Tenancy' }, { field: 'allowedRegions', label: 'Allowed regions', kind: 'list' },
+      { field: 'sector', label: 'Sector' }, { field: 'breachNotificationHours', label: 'Breach SLA (h)' },
     ],
   },
   {
     name: 'systems', path: '/systems', label: 'System', plural: 'Systems',
     columns: [
-      { field: 'name', label: 'Name', sortable: true }, { field: 'kind', label: 'Kind', sortable: true },
-      { field: 'environment', label: 'Environment', sortable: true }, { field: 'tenancy', label: 'Tenancy', sortable: true },
-      { field: 'regions', label: 'Regions', kind: 'list' }, { field: 'inScope', label: 'In scope', kind: 'bool', sortable: true },
-    ],
-    filters: [
-      { param: 'kind', label: 'Kind', options: ['application', 'api', 'database', 'object-storage', 'queue', 'cache', 'network', 'iam', 'identity-provider', 'ci-cd', 'source-control', 'logging', 'monitoring', 'analytics', 'support-tool', 'ticketing', 'rmm', 'admin-dashboard', 'backup', 'secrets-manager', 'email', 'corporate-tool', 'endpoint', 'other'] },
-      { param: 'environment', label: 'Environment', options: ['production', 'staging', 'development', 'demo', 'sandbox'] },
-      { param: 'tenancy', label: 'Tenancy', options: ['multi-tenant', 'dedicated'] },
-      { param: 'inScope', label: 'In scope', options: 'boolean' },
+      { field: 'name', label: 'Name' }, { field: 'kind', label: 'Kind' },
+      { field: 'environment', label: 'Environment' }, { field: 'tenancy', label: 'Tenancy' },
+      { field: 'regions', label: 'Regions', kind: 'list' }, { field: 'inScope', label: 'In scope', kind: 'bool' },
     ],
   },
   {
     name: 'data-flows', path: '/data-flows', label: 'Data flow', plural: 'Data flows',
     columns: [
-      { field: 'name', label: 'Name', sortable: true }, { field: 'fromSystemId', label: 'From', kind: 'ref' },
-      { field: 'toSystemId', label: 'To system', kind: 'ref' }, { field: 'toVendorId', label: 'To vendor', kind: 'ref' },
+      { field: 'name', label: 'Name' }, { field: 'fromSystemId', label: 'From', kind: 'ref', target: 'systems' },
+      { field: 'toSystemId', label: 'To system', kind: 'ref', target: 'systems' }, { field: 'toVendorId', label: 'To vendor', kind: 'ref', target: 'vendors' },
       { field: 'dataCategories', label: 'Data', kind: 'list' },
     ],
-    filters: [],
   },
 ];
 

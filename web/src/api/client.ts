@@ -9,6 +9,18 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+
+  /** The path of the field at fault as segments: `contacts.0.email` (or `/contacts/0/email`) → ['contacts', '0', 'email']. */
+  get fieldPath(): string[] {
+    return (this.field ?? '').split(/[./]/).filter(Boolean);
+  }
+}
+
+/** The message to show beside a form field, when the error is about that field (or something inside it). */
+export function errorFor(error: unknown, ...path: string[]): string | undefined {
+  if (!(error instanceof ApiError) || !error.field) return undefined;
+  const at = error.fieldPath;
+  return path.every((p, i) => at[i] === p) ? error.message : undefined;
 }
 
 let csrfToken: string | null = null;

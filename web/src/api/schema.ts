@@ -43,7 +43,14 @@ export function useOpenApi() {
   return useQuery({ queryKey: ['openapi'], queryFn: () => get<any>('/api/openapi.json'), staleTime: Infinity });
 }
 
+/** Labels the field name cannot give (acronyms, units). */
+const LABELS: Record<string, string> = {
+  dpaReference: 'DPA reference', sccReference: 'SCC reference', externalId: 'External id',
+  breachNotificationHours: 'Breach notification (hours)', expiresInDays: 'Expires in (days)',
+};
+
 export function labelOf(name: string): string {
+  if (LABELS[name]) return LABELS[name];
   const base = REFERENCE_TARGETS[name] ? name.replace(/Ids?$/, (m) => (m === 'Ids' ? 's' : '')) : name;
   const words = base.replace(/([A-Z])/g, ' $1').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -82,4 +89,39 @@ export function useFields(path: string): { fields: FieldSpec[] | null; error: un
   const doc = useOpenApi();
   const body = doc.data?.paths?.[path]?.post?.requestBody?.content?.['application/json']?.schema as JsonSchema | undefined;
   return { fields: body ? fieldsFromSchema(body) : null, error: doc.error };
+}
+
+/** A filter of a list route: an enum, a yes/no, or a reference picked by name. */
+export interface ListFilter {
+  param: string;
+  label: string;
+  options?: string[];
+  boolean?: boolean;
+  /** For a reference filter: the resource whose objects are offered. */
+  target?: string;
+}
+
+interface QueryParameter { name: string; in: string; description?: string; schema?: JsonSchema }
+
+const PAGING = new Set(['limit', 'cursor', 'sort', 'order', 'q']);
+
+/** The filters and sort keys a list route accepts (GET /api/systems?kind=…&sort=…), read from its OpenAPI parameters. */
+export function listParamsOf(parameters: QueryParameter[]): { filters: ListFilter[]; sortKeys: string[] } {
+  const query = parameters.filter((p) => p.in === 'query');
+  const filters = query.filter((p) => !PAGING.has(p.name)).map((p): ListFilter => {
+    const schema = p.schema ?? {};
+    const target = REFERENCE_TARGETS[p.name];
+    const base = { param: p.name, label: labelOf(p.name) };
+    if (target) return { ...base, target };
+    if (schema.type === 'boolean') return { ...base, boolean: true };
+    return { ...base, options: schema.enum ?? [] };
+  }).filter((f) => f.target || f.boolean || (f.options && f.options.length > 0));
+  const sortKeys = query.find((p) => p.name === 'sort')?.schema?.enum ?? [];
+  return { filters, sortKeys };
+}
+
+export function useListParams(path: string): { filters: ListFilter[]; sortKeys: string[] } | null {
+  const doc = useOpenApi();
+  const parameters = doc.data?.paths?.[path]?.get?.parameters as QueryParameter[] | undefined;
+  return parameters ? listParamsOf(parameters) : null;
 }

@@ -53,6 +53,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }
 
+/** Where a person lands: a tenant-viewer on its own tenant, everyone else on the dashboard. */
+export function homeOf(me: Me): string {
+  return me.role === 'tenant-viewer' && me.tenantId ? `/tenants/${me.tenantId}` : '/';
+}
+
 export function useSession(): Session {
   const s = useContext(SessionContext);
   if (!s) throw new Error('useSession outside SessionProvider');

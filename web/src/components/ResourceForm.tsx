@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client';
 import { useAll } from '../api/names';
 import type { FieldSpec } from '../api/schema';
 import type { Obj } from '../api/types';
 import { ErrorBanner } from './ErrorBanner';
-import { FieldInput } from './FieldInput';
+import { FieldInput, fieldId } from './FieldInput';
 
 /** A create or edit form built from the API's schema; server validation errors land beside their field. */
 export function ResourceForm({ fields, initial, submitLabel, onSubmit, onCancel }: {
@@ -26,7 +25,6 @@ export function ResourceForm({ fields, initial, submitLabel, onSubmit, onCancel 
   const choices: Record<string, Obj[]> = {
     services: services.data ?? [], vendors: vendors.data ?? [], tenants: tenants.data ?? [], systems: systems.data ?? [],
   };
-  const fieldError = error instanceof ApiError && error.field ? error.field.split('.')[0] : undefined;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -43,11 +41,11 @@ export function ResourceForm({ fields, initial, submitLabel, onSubmit, onCancel 
 
   return (
     <form onSubmit={submit} noValidate className="resource-form">
-      <ErrorBanner error={error} />
+      <ErrorBanner error={error} fields={fields.map((f) => ({ name: f.name, label: f.label, id: fieldId(f.name) }))} />
+      <p className="muted">Fields marked <span className="required" aria-hidden="true">*</span><span className="visually-hidden">required</span> are required.</p>
       {fields.map((spec) => (
         <FieldInput key={spec.name} spec={spec} value={values[spec.name]} choices={spec.target ? choices[spec.target] : undefined}
-          error={fieldError === spec.name ? (error as ApiError).message : undefined}
-          onChange={(v) => setValues((prev) => ({ ...prev, [spec.name]: v }))} />
+          error={error} onChange={(v) => setValues((prev) => ({ ...prev, [spec.name]: v }))} />
       ))}
       <div className="actions">
         <button type="submit" className="primary" disabled={busy}>{busy ? 'Saving…' : submitLabel}</button>
@@ -57,6 +55,11 @@ export function ResourceForm({ fields, initial, submitLabel, onSubmit, onCancel 
   );
 }
 
+/** A new object's starting values: checkboxes start unticked (so a required yes/no is sent as "no", not left out). */
+export function defaultsOf(fields: FieldSpec[]): Record<string, unknown> {
+  return Object.fromEntries(fields.filter((f) => f.kind === 'boolean').map((f) => [f.name, false]));
+}
+
 /** The body to send: on create only what was filled in; on edit only what changed. */
 export function bodyOf(fields: FieldSpec[], values: Record<string, unknown>, original?: Record<string, unknown>): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -64,7 +67,7 @@ export function bodyOf(fields: FieldSpec[], values: Record<string, unknown>, ori
     const v = values[f.name];
     if (original) {
       if (JSON.stringify(v ?? null) !== JSON.stringify(original[f.name] ?? null)) body[f.name] = v === undefined ? (f.nullable ? null : '') : v;
-    } else if (v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) {
+    } else if (v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0)) {
       body[f.name] = v;
     }
   }

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useSession } from '../auth/session';
+import { homeOf, useSession } from '../auth/session';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { navigate } from '../router';
 
@@ -15,7 +15,9 @@ export function LoginPage() {
     setError(null);
     try {
       const me = await login(email, password);
-      navigate(me.role === 'tenant-viewer' && me.tenantId ? `/tenants/${me.tenantId}` : '/', { replace: true });
+      // A deep link opened while logged out is kept; otherwise the person's home.
+      const here = window.location.pathname;
+      if (here === '/' || here === '/login') navigate(homeOf(me), { replace: true });
     } catch (err) {
       setError(err);
     } finally {
@@ -26,7 +28,7 @@ export function LoginPage() {
     <main id="main" className="login">
       <h1>tenantproof</h1>
       <p className="lead">ISO 27001 ISMS for providers with many tenants.</p>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         <ErrorBanner error={error} />
         <div className="field">
           <label htmlFor="login-email">Email</label>

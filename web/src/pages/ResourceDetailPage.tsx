@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError, get } from '../api/client';
 import { useNames } from '../api/names';
+import { useValueLabel } from '../api/meta';
 import { useFields, type FieldSpec } from '../api/schema';
 import type { Obj } from '../api/types';
 import { useSession } from '../auth/session';
@@ -9,7 +10,7 @@ import { formatValue } from '../components/DataTable';
 import { ErrorBanner, NotFound } from '../components/ErrorBanner';
 import { Link, navigate } from '../router';
 import type { ResourceView } from '../resources';
-import { TenantFootprint } from './TenantFootprint';
+import { TenantFootprint, useFootprint } from './TenantFootprint';
 
 /** One object: every field (references as links), edit and delete for those allowed, and a tenant's footprint. */
 export function ResourceDetailPage({ view, id }: { view: ResourceView; id: string }) {
@@ -18,8 +19,12 @@ export function ResourceDetailPage({ view, id }: { view: ResourceView; id: strin
   const object = useQuery({ queryKey: [view.name, id], queryFn: () => get<Obj>(`/api/${view.name}/${id}`), retry: false });
   const { fields } = useFields(`/api/${view.name}`);
   const [error, setError] = useState<unknown>(null);
+  const valueLabel = useValueLabel();
+  // A tenant-viewer may not list services; the footprint names the ones its tenant consumes.
+  const footprint = useFootprint(id, view.name === 'tenants' && can('read', 'tenant-footprint'));
+  const serviceNames = useNames('services', can('read', 'services'));
   const names = {
-    services: useNames('services', can('read', 'services')),
+    services: can('read', 'services') ? serviceNames : new Map((footprint.data?.services ?? []).map((s) => [s.id, { ...s } as Obj])),
     vendors: useNames('vendors', can('read', 'vendors')),
     tenants: useNames('tenants', can('read', 'tenants')),
     systems: useNames('systems', can('read', 'systems')),
@@ -32,12 +37,17 @@ export function ResourceDetailPage({ view, id }: { view: ResourceView; id: strin
       const map = names[f.target as keyof typeof names];
       const ids = (Array.isArray(v) ? v : v ? [v] : []) as string[];
       if (!ids.length) return '—';
-      return ids.map((x, i) => <span key={x}>{i > 0 && ', '}{map?.get(x) ? <Link to={`/${f.target}/${x}`}>{map.get(x)!.name}</Link> : x}</span>);
+      return ids.map((x, i) => {
+        const named = map?.get(x);
+        const label = named ? (can('read', f.target!) ? <Link to={`/${f.target}/${x}`}>{named.name}</Link> : named.name) : '…';
+        return <span key={x}>{i > 0 && ', '}{label}</span>;
+      });
     }
     if (f.kind === 'contacts') {
       const list = (v as Array<{ name: string; email: string; role?: string }>) ?? [];
       return list.length ? <ul>{list.map((c, i) => <li key={i}>{c.name} &lt;{c.email}&gt;{c.role ? `, ${c.role}` : ''}</li>)}</ul> : '—';
     }
+    if (f.kind === 'multi' && Array.isArray(v)) return v.length ? v.map((x) => valueLabel(String(x))).join(', ') : '—';
     return formatValue(v);
   };
   const remove = async () => {

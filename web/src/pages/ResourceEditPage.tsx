@@ -3,7 +3,7 @@ import { api, ApiError, get } from '../api/client';
 import { useFields } from '../api/schema';
 import type { Obj } from '../api/types';
 import { ErrorBanner, NotFound } from '../components/ErrorBanner';
-import { bodyOf, ResourceForm } from '../components/ResourceForm';
+import { bodyOf, defaultsOf, ResourceForm } from '../components/ResourceForm';
 import { navigate } from '../router';
 import type { ResourceView } from '../resources';
 
@@ -20,7 +20,7 @@ export function ResourceEditPage({ view, id }: { view: ResourceView; id?: string
       <h1>{id ? `Edit ${original?.name}` : `New ${view.label.toLowerCase()}`}</h1>
       <ResourceForm
         fields={fields}
-        initial={original ?? {}}
+        initial={original ?? defaultsOf(fields)}
         submitLabel={id ? 'Save' : `Create ${view.label.toLowerCase()}`}
         onCancel={() => navigate(id ? `${view.path}/${id}` : view.path)}
         onSubmit={async (values) => {

@@ -6,17 +6,22 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { Link } from '../router';
 
 interface Ref { id: string; slug: string; name: string }
-interface Footprint {
+export interface Footprint {
   services: Ref[];
   systems: Array<Ref & { kind: string; environment: string; tenancy: string; regions: string[]; inScope: boolean; dataCategories: string[]; reason: string }>;
   vendors: Array<Ref & { serviceProvided: string; regions: string[]; subProcessor: boolean; reason: string }>;
   dataFlows: Array<Ref & { fromSystemId: string; toSystemId: string | null; toVendorId: string | null; dataCategories: string[] }>;
 }
 
+/** A tenant's footprint (shared by the tenant page's fields and its footprint section). */
+export function useFootprint(tenantId: string, enabled = true) {
+  return useQuery({ queryKey: ['footprint', tenantId], queryFn: () => get<Footprint>(`/api/tenants/${tenantId}/footprint`), enabled, retry: false });
+}
+
 /** Which services, systems, vendors and flows touch a tenant, and why. */
 export function TenantFootprint({ tenantId }: { tenantId: string }) {
   const { can } = useSession();
-  const footprint = useQuery({ queryKey: ['footprint', tenantId], queryFn: () => get<Footprint>(`/api/tenants/${tenantId}/footprint`) });
+  const footprint = useFootprint(tenantId);
   const f = footprint.data;
   const link = (kind: string, r: Ref) => (can('read', kind) ? <Link to={`/${kind}/${r.id}`}>{r.name}</Link> : r.name);
   const systemName = (id: string | null) => f?.systems.find((s) => s.id === id)?.name ?? '—';
