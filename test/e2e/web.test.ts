@@ -141,6 +141,18 @@ describe.skipIf(!haveChromium)('web app in a browser', () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByRole('button', { name: 'Verify the whole ledger now' }).click();
     await visible(page.getByText(/Verified: \d+ entries/));
+
+    // a checkpoint kept earlier is confirmed; the same with another root is not
+    await page.getByRole('link', { name: 'all checkpoints' }).click();
+    await visible(page.getByRole('heading', { name: 'Ledger checkpoints' }));
+    const kept = await (await page.request.get(`${base}/api/ledger/checkpoints/latest`)).json();
+    await page.getByLabel('Checkpoint (JSON)').fill(JSON.stringify(kept));
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await visible(page.getByText(/Genuine, and the ledger still extends it/));
+    const forged = { ...kept, rootHash: kept.rootHash.replace(/^./, (c: string) => (c === 'a' ? 'b' : 'a')) };
+    await page.getByLabel('Checkpoint (JSON)').fill(JSON.stringify(forged));
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await visible(page.getByText(/Not confirmed/));
     await page.close();
   }, 60_000);
 

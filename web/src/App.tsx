@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactElement } from 'react';
 import type { Me } from './api/types';
 import { homeOf, useSession } from './auth/session';
 import { NotFound } from './components/ErrorBanner';
+import { CheckpointsPage } from './pages/CheckpointsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { LedgerEntryPage } from './pages/LedgerEntryPage';
 import { LedgerPage } from './pages/LedgerPage';
@@ -52,6 +53,7 @@ function resolve(path: string, me: Me, can: (action: string, subject: string) =>
   if (path === '/tokens') return { title: 'API tokens', element: <TokensPage /> };
   if (path === '/organization') return { title: 'Organization', element: <OrgPage /> };
   if (path === '/ledger') return can('read', 'events') ? { title: 'Ledger', element: <LedgerPage /> } : notFound;
+  if (path === '/ledger/checkpoints') return can('read', 'ledger') ? { title: 'Ledger checkpoints', element: <CheckpointsPage /> } : notFound;
   const entry = match('/ledger/entries/:index', path);
   if (entry) return can('read', 'ledger') ? { title: `Ledger entry ${entry.index}`, element: <LedgerEntryPage key={entry.index} index={entry.index!} /> } : notFound;
   if (path === '/retention') return can('read', 'retention') ? { title: 'Retention', element: <RetentionPage /> } : notFound;
