@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { runMigrations, type MigrationResult } from './migrate.js';
+import { deferToNextStatement, PreparingClient } from './pg-prepared.js';
 import { PGliteDialect } from './pglite-dialect.js';
 
 /** The role every application query runs as: not the owner, not superuser, no BYPASSRLS. */
@@ -80,7 +80,12 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
   // Every pooled connection is the application role from its start (a startup parameter): a connection that
   // cannot take the role fails to open, instead of quietly serving queries as the login user.
+  // The pool's client class sends parameterised queries as named prepared statements and a transaction's opening
+  // with its first statement (src/store/pg-prepared.ts).
   const pool = new pg.Pool({ ...appRoleConnection(url), max: poolSize, types: typeParsers, Client: PreparingClient });
+  // A connection goes back to the pool with no transaction opening waiting (withContext always ends with COMMIT or
+  // ROLLBACK, which consumes it; this is the belt to those braces).
+  pool.on('release', (_error, client) => { if (client instanceof PreparingClient) client.discardDeferred(); });
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   pooled.add(db);
   const withOwner = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
@@ -99,38 +104,6 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     )),
     close: async () => { await db.destroy(); },
   };
-}
-
-const statementNames = new Map<string, string>();
-/** Query shapes kept as named statements; beyond this many, queries go unnamed (planned every time). */
-const MAX_PREPARED = 500;
-
-/** A stable name per SQL text, or null once MAX_PREPARED shapes exist. */
-function statementName(text: string): string | null {
-  let name = statementNames.get(text);
-  if (name === undefined) {
-    if (statementNames.size >= MAX_PREPARED) return null;
-    name = `tp_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
-    statementNames.set(text, name);
-  }
-  return name;
-}
-
-/**
- * Parameterised application queries run as named prepared statements: each pooled connection parses and plans
- * a query shape once. With row-level security, planning the policies is most of a point read's database time
- * (docs/benchmarks.md). The policies still read app.org_id / app.tenant_id at execution, per transaction, so
- * a reused plan can never carry one organization's context into another's. Migrations use their own client.
- */
-class PreparingClient extends pg.Client {
-  override query(...args: any[]): any {
-    const [text, values, callback] = args;
-    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
-      const name = statementName(text);
-      if (name) return (super.query as (...a: unknown[]) => unknown)({ name, text, values }, callback);
-    }
-    return (super.query as (...a: unknown[]) => unknown)(...args);
-  }
 }
 
 /** Connection settings that make the session the application role; `options` given in the URL are kept. */
@@ -176,17 +149,18 @@ function contextLiteral(value: string | null, name: string): string {
 }
 
 /**
- * On PostgreSQL the transaction opens and takes its context in ONE round trip (`BEGIN; SELECT set_config(…)`,
- * the context still local to the transaction), which is a measurable share of a point read. One pooled
- * connection carries the whole unit of work; any error rolls it back.
+ * On PostgreSQL the transaction's opening (`BEGIN; SELECT set_config(…, true)`, the context local to the
+ * transaction) costs no round trip of its own: the pool's client writes it together with the transaction's
+ * first statement (src/store/pg-prepared.ts). One pooled connection carries the whole unit of work; any error,
+ * the opening's included, rolls it back.
  */
 async function withContextPooled<T>(db: Kysely<any>, ctx: RequestContext, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
-  const begin = `BEGIN; SELECT set_config('app.org_id', ${contextLiteral(ctx.orgId, 'orgId')}, true), `
-    + `set_config('app.tenant_id', ${contextLiteral(ctx.tenantId, 'tenantId')}, true), set_config('app.user_id', ${contextLiteral(ctx.userId, 'userId')}, true)`;
+  const opening = deferToNextStatement(`BEGIN; SELECT set_config('app.org_id', ${contextLiteral(ctx.orgId, 'orgId')}, true), `
+    + `set_config('app.tenant_id', ${contextLiteral(ctx.tenantId, 'tenantId')}, true), set_config('app.user_id', ${contextLiteral(ctx.userId, 'userId')}, true)`);
   return db.connection().execute(async (conn) => {
-    await sql.raw(begin).execute(conn);
     let result: T;
     try {
+      await sql.raw(opening).execute(conn);
       result = await fn(conn as unknown as Transaction<any>);
     } catch (error) {
       await sql.raw('ROLLBACK').execute(conn).catch(() => undefined);
