@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerBundle } from './commands/bundle.js';
 import { registerDemo } from './commands/demo.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerLint } from './commands/lint.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerOrg } from './commands/org.js';
 import { registerRetention } from './commands/retention.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerToken(program);
   registerBundle(program);
   registerIngest(program);
+  registerLint(program);
   registerRetention(program);
   registerVerify(program);
   return program;
