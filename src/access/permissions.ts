@@ -3,7 +3,9 @@ import type { ResourceName } from '../model/resource.js';
 import type { Actor, Role } from './actor.js';
 
 export type Action = 'read' | 'create' | 'update' | 'delete';
-export type Subject = ResourceName | 'members' | 'tokens' | 'org' | 'changes' | 'tenant-footprint' | 'bundle' | 'events' | 'retention' | 'ledger' | 'ledger-verify';
+export type Subject = ResourceName | 'members' | 'tokens' | 'org' | 'changes' | 'tenant-footprint' | 'bundle' | 'events' | 'retention' | 'ledger' | 'ledger-verify'
+  | 'scope-statement' | 'scope-changes'
+  | 'scope-analysis' | 'tenant-data-map';
 
 const ALL: Action[] = ['read', 'create', 'update', 'delete'];
 const READ: Action[] = ['read'];
@@ -14,30 +16,42 @@ const READ: Action[] = ['read'];
  * Ledger: everyone reads entries, proofs, checkpoints and public keys (a tenant-viewer only its tenant's
  * entries, by RLS; proofs are salted hashes); a full recomputation reads every tenant's entries, so it is
  * `ledger-verify`, which a tenant-viewer lacks.
+ * Scope: `scope-statement` read is the current approved statement (every role: it describes services, never
+ * customers, and is what a certificate shows); its `create` is signing off a change request into a new
+ * version. `scope-changes` is the version history and the change requests: engineers propose (create), only
+ * owners and ISMS managers decide (update); a tenant-viewer sees none of it.
+ * Scope analyses (findings, blast radius, every tenant's residency, service diagrams) name every tenant, so
+ * they are `scope-analysis`, which a tenant-viewer lacks; its own tenant's data map, residency and diagram
+ * are `tenant-data-map`.
  */
 const MATRIX: Record<Role, Partial<Record<Subject, Action[]>>> = {
   owner: {
+    'scope-analysis': READ, 'tenant-data-map': READ,
     services: ALL, vendors: ALL, tenants: ALL, systems: ALL, 'data-flows': ALL,
     members: ALL, tokens: ALL, org: ['read', 'update'], changes: READ, 'tenant-footprint': READ, bundle: ['read', 'update'], events: ['read', 'create'], retention: ALL,
-    ledger: READ, 'ledger-verify': READ,
+    ledger: READ, 'ledger-verify': READ, 'scope-statement': ['read', 'create'], 'scope-changes': ['read', 'create', 'update'],
   },
   'isms-manager': {
+    'scope-analysis': READ, 'tenant-data-map': READ,
     services: ALL, vendors: ALL, tenants: ALL, systems: ALL, 'data-flows': ALL,
     members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: ['read', 'update'], events: ['read', 'create'], retention: ALL,
-    ledger: READ, 'ledger-verify': READ,
+    ledger: READ, 'ledger-verify': READ, 'scope-statement': ['read', 'create'], 'scope-changes': ['read', 'create', 'update'],
   },
   engineer: {
+    'scope-analysis': READ, 'tenant-data-map': READ,
     services: READ, vendors: READ, tenants: READ, systems: ALL, 'data-flows': ALL,
     members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: READ, events: ['read', 'create'], retention: READ,
-    ledger: READ, 'ledger-verify': READ,
+    ledger: READ, 'ledger-verify': READ, 'scope-statement': READ, 'scope-changes': ['read', 'create'],
   },
   auditor: {
+    'scope-analysis': READ, 'tenant-data-map': READ,
     services: READ, vendors: READ, tenants: READ, systems: READ, 'data-flows': READ,
     members: READ, tokens: ALL, org: READ, changes: READ, 'tenant-footprint': READ, bundle: READ, events: READ, retention: READ,
-    ledger: READ, 'ledger-verify': READ,
+    ledger: READ, 'ledger-verify': READ, 'scope-statement': READ, 'scope-changes': READ,
   },
   'tenant-viewer': {
-    tenants: READ, tokens: ALL, org: READ, 'tenant-footprint': READ, events: READ, ledger: READ,
+    'tenant-data-map': READ,
+    tenants: READ, tokens: ALL, org: READ, 'tenant-footprint': READ, events: READ, ledger: READ, 'scope-statement': READ,
   },
 };
 

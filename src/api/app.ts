@@ -17,6 +17,7 @@ import { registerBundleRoutes } from './routes/bundle.js';
 import { registerLedgerRoutes } from './routes/ledger.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerRetentionRoutes } from './routes/retention.js';
+import { registerScopeStatementRoutes } from './routes/scope-statement.js';
 import { registerMemberRoutes } from './routes/members.js';
 import { registerOrgRoutes } from './routes/org.js';
 import { registerResourceRoutes } from './routes/resources.js';
@@ -75,6 +76,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   registerBundleRoutes(app, db);
   registerEventRoutes(app, db);
   registerRetentionRoutes(app, db);
+  registerScopeStatementRoutes(app, db);
   registerLedgerRoutes(app, db, config);
 
   const hasWeb = existsSync(join(WEB_DIST, 'index.html'));

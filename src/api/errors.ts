@@ -13,6 +13,7 @@ export const ERRORS = {
   token_revoked: { status: 401, message: 'The API token has been revoked.' },
   csrf_failed: { status: 403, message: 'Missing or wrong X-CSRF-Token header.' },
   forbidden: { status: 403, message: 'Your role does not allow this.' },
+  separation_of_duties: { status: 403, message: 'Nobody decides their own request: another owner or ISMS manager must.' },
   not_found: { status: 404, message: 'Not found.' },
   slug_taken: { status: 409, message: 'Another object of this kind already has this slug.' },
   in_use: { status: 409, message: 'The object is still referenced by others.' },

@@ -8,7 +8,7 @@ type Trx = Transaction<any>;
 
 /** One mutation, as the audit trail records it. */
 export interface ChangeRecord {
-  action: 'create' | 'update' | 'delete' | 'revoke' | 'release' | 'sweep' | 'login' | 'logout';
+  action: 'create' | 'update' | 'delete' | 'revoke' | 'release' | 'sweep' | 'login' | 'logout' | 'submit' | 'approve' | 'reject' | 'withdraw';
   objectType: string;
   objectId: string | null;
   objectSlug: string;
