@@ -7,6 +7,7 @@ import { resourceByName } from '../../src/model/index.js';
 import { withContext } from '../../src/store/database.js';
 import { as, seedOrg, startHarness, unique, type Harness, type SeededOrg } from '../support/harness.js';
 import { setPolicy } from '../../src/services/retention.js';
+import { seedScope } from '../support/scope-seed.js';
 import { fillPath, ISOLATION_ROUTES, type RouteCase, type World } from '../support/isolation-routes.js';
 
 /**
@@ -62,6 +63,9 @@ describe('isolation: every route, across organizations and tenants', () => {
     a.ids.flowToBSlug = toB.slug as string;
     // A retention policy of org A that org B will try to delete.
     await setPolicy(h.database.db, operatorActor(a.org.orgId), 'restore', { retentionDays: 400, rationale: 'Restores are forensic evidence.' });
+    // Scope statement versions and a change request per request route, in both orgs (org B reads its own).
+    await seedScope(h, a);
+    await seedScope(h, b);
     A = { s: a, tokenIds: await tokenIds(a) };
     B = { s: b, tokenIds: await tokenIds(b) };
     const doc = (await h.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();

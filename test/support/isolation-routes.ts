@@ -116,6 +116,19 @@ export const ISOLATION_ROUTES: Record<string, RouteCase> = {
   'GET /api/dashboard': { crossOrg: 200, viewer: { status: 403 } },
   'GET /api/tenants/{id}/footprint': { params: id('tenantA'), crossOrg: 404, viewer: { status: 404, other: id('tenantB'), own: id('tenantA') } },
 
+  // Scope analyses: org-wide ones name every tenant (a tenant-viewer gets 403); a tenant's own data map,
+  // residency and diagram are the viewer's, and another tenant's answer 404 like a missing one.
+  'GET /api/scope/rules': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/scope/findings': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/scope/blast-radius': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/scope/residency': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/tenants/{id}/data-map': { params: id('tenantA'), crossOrg: 404, viewer: { status: 404, other: id('tenantB'), own: id('tenantA') } },
+  'GET /api/tenants/{id}/residency': { params: id('tenantA'), crossOrg: 404, viewer: { status: 404, other: id('tenantB'), own: id('tenantA') } },
+  'GET /api/diagrams/tenants/{id}.svg': { params: id('tenantA'), crossOrg: 404, viewer: { status: 404, other: id('tenantB'), own: id('tenantA') } },
+  'GET /api/diagrams/tenants/{id}.dot': { params: id('tenantA'), crossOrg: 404, viewer: { status: 404, other: id('tenantB'), own: id('tenantA') } },
+  'GET /api/diagrams/services/{id}.svg': { params: id('service'), crossOrg: 404, viewer: { status: 403, other: id('service2') } },
+  'GET /api/diagrams/services/{id}.dot': { params: id('service'), crossOrg: 404, viewer: { status: 403, other: id('service2') } },
+
   ...resourceRoutes('services'),
   ...resourceRoutes('vendors'),
   ...resourceRoutes('tenants'),
@@ -188,6 +201,37 @@ export const ISOLATION_ROUTES: Record<string, RouteCase> = {
     body: (c) => forgedCheckpoint(c.s.org.orgId), reread: () => '/api/ledger/checkpoints/latest', crossOrg: 200, viewer: { status: 200 },
   },
   'POST /api/ledger/verify': { reread: () => '/api/ledger/checkpoints/latest', crossOrg: 200, viewer: { status: 403 } },
+
+  // The scope statement: a version number is a position in the caller's own history (versions 1 and 2 exist in
+  // every seeded org, test/support/scope-seed.ts), like a ledger index. A tenant-viewer reads the current
+  // statement only, and without service ids (tenant B's service is in it); nothing of the change requests.
+  'GET /api/scope/statement': { crossOrg: 200, viewer: { status: 200 } },
+  'GET /api/scope/statements': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/scope/statements/{version}': { params: () => ({ version: '1' }), sharedParams: true, crossOrg: 200, viewer: { status: 403, other: () => ({ version: '1' }) } },
+  'GET /api/scope/statements/{version}/diff': { params: () => ({ version: '2' }), sharedParams: true, crossOrg: 200, viewer: { status: 403, other: () => ({ version: '2' }) } },
+  'GET /api/scope/change-requests': { crossOrg: 200, viewer: { status: 403 } },
+  'POST /api/scope/change-requests': {
+    // Proposing org A's service from org B is a missing reference.
+    body: (c) => ({ title: 'Probe change', kind: 'new-service', proposed: { text: 'Probe scope.', serviceIds: [c.s.ids.service!], locations: [], teams: [], exclusions: [] } }),
+    reread: () => '/api/scope/change-requests?limit=200', crossOrg: 422, viewer: { status: 403 },
+  },
+  'GET /api/scope/change-requests/{id}': { params: id('scopeDraft'), crossOrg: 404, viewer: { status: 403, other: id('scopeDraft') } },
+  'PATCH /api/scope/change-requests/{id}': {
+    params: id('scopeDraft'), body: () => ({ title: 'Hijacked' }), reread: (c) => `/api/scope/change-requests/${c.s.ids.scopeDraft}`, crossOrg: 404,
+    viewer: { status: 403, other: id('scopeDraft') },
+  },
+  'POST /api/scope/change-requests/{id}/submit': {
+    params: id('scopeToSubmit'), reread: (c) => `/api/scope/change-requests/${c.s.ids.scopeToSubmit}`, crossOrg: 404, viewer: { status: 403, other: id('scopeToSubmit') },
+  },
+  'POST /api/scope/change-requests/{id}/approve': {
+    params: id('scopeToApprove'), body: () => ({ note: 'Probe.' }), reread: () => '/api/scope/statements', crossOrg: 404, viewer: { status: 403, other: id('scopeToApprove') },
+  },
+  'POST /api/scope/change-requests/{id}/reject': {
+    params: id('scopeToReject'), body: () => ({ note: 'Probe.' }), reread: (c) => `/api/scope/change-requests/${c.s.ids.scopeToReject}`, crossOrg: 404, viewer: { status: 403, other: id('scopeToReject') },
+  },
+  'POST /api/scope/change-requests/{id}/withdraw': {
+    params: id('scopeToWithdraw'), reread: (c) => `/api/scope/change-requests/${c.s.ids.scopeToWithdraw}`, crossOrg: 404, viewer: { status: 403, other: id('scopeToWithdraw') },
+  },
 
   'GET /api/tokens': { crossOrg: 200, viewer: { status: 200 } },
   'POST /api/tokens': { body: () => ({ name: 'probe' }), reread: () => '/api/tokens', crossOrg: 201, viewer: { status: 201 } },
