@@ -21,6 +21,7 @@ import { registerScopeStatementRoutes } from './routes/scope-statement.js';
 import { registerMemberRoutes } from './routes/members.js';
 import { registerOrgRoutes } from './routes/org.js';
 import { registerResourceRoutes } from './routes/resources.js';
+import { registerScopeAnalysisRoutes } from './routes/scope-analysis.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { ErrorResponse } from './schemas.js';
 import { validatorCompiler } from './validation.js';
@@ -78,6 +79,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   registerRetentionRoutes(app, db);
   registerScopeStatementRoutes(app, db);
   registerLedgerRoutes(app, db, config);
+  registerScopeAnalysisRoutes(app, db);
 
   const hasWeb = existsSync(join(WEB_DIST, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });
