@@ -11,6 +11,7 @@ import { findOrg, operatorActor, type OrgRef } from './provisioning.js';
 import { findIdBySlug } from '../store/resource-store.js';
 import { resourceByName } from '../model/index.js';
 import { asActor } from './resources.js';
+import { loadDemoScope } from './demo-scope.js';
 
 export const DEMO_ORG_SLUG = 'northwind-msp';
 /** The demo password. It exists only in the demo organization, and the demo is refused in production mode. */
@@ -55,5 +56,7 @@ export async function loadDemo(db: Kysely<any>, config: Pick<Config, 'mode'>, bu
       : null;
     await addMember(db, operator, { email: user.email, displayName: user.displayName, role: user.role, tenantId: tenantId ?? null, password: DEMO_PASSWORD });
   }
+  // The scope statement and a change waiting for sign-off, by the demo's own members (it needs them).
+  await loadDemoScope(db, org);
   return { org, created: report !== null, report, users: DEMO_USERS };
 }

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemo } from '../../src/services/demo.js';
+import { actorForMember } from '../../src/services/provisioning.js';
+import { currentStatement, getChangeRequest, listChangeRequests } from '../../src/services/scope-statement.js';
 import { withContext } from '../../src/store/database.js';
 import { as, seedOrg, startHarness, type Harness, type SeededOrg } from '../support/harness.js';
 
@@ -275,5 +278,27 @@ describe('scope statement and change requests', () => {
       trx.updateTable('scope_statements').set({ text: 'Rewritten' }).where('version', '=', 1).execute())).rejects.toThrow(/never changed/);
     await expect(withContext(h.database.db, { orgId: s.org.orgId, tenantId: null, userId: null }, (trx) =>
       trx.deleteFrom('scope_statements').where('version', '=', 1).execute())).rejects.toThrow(/never changed/);
+  });
+
+  it('the demo organization comes with version 1 signed off and a new region waiting for someone other than its requester', async () => {
+    const { org } = await loadDemo(h.database.db, { mode: 'development' });
+    await loadDemo(h.database.db, { mode: 'development' });
+    const owner = await actorForMember(h.database.db, org, 'owner@northwind.example');
+    const engineer = await actorForMember(h.database.db, org, 'engineer@northwind.example');
+    const statement = await currentStatement(h.database.db, owner);
+    expect(statement).toMatchObject({ version: 1, changeRequestNumber: 1, approvedBy: 'owner@northwind.example (CLI)' });
+    expect(statement.services.map((x) => x.slug)).toEqual(['harbor-cloud', 'harbor-private', 'managed-backup-dr', 'managed-workplace', 'soc-monitoring']);
+    expect(statement.exclusions.every((e) => e.justification.length > 20)).toBe(true);
+    // Loading again added nothing: two requests, the second submitted by the engineer.
+    const requests = (await listChangeRequests(h.database.db, owner, { limit: 50 })).items;
+    expect(requests.map((r) => [r.number, r.status, r.kind])).toEqual([[2, 'submitted', 'new-region'], [1, 'approved', 'other']]);
+    expect(requests[0]!.requestedBy).toBe('engineer@northwind.example (CLI)');
+    expect(requests[0]!.allowed.approve).toBe(true);
+    expect((await getChangeRequest(h.database.db, engineer, requests[0]!.id)).allowed).toMatchObject({ approve: false, withdraw: true });
+    const ledger = await scopeEntries(org.orgId);
+    expect(ledger.map((e) => `${e.action} ${e.object_type}`)).toEqual([
+      'create scope-change-request', 'submit scope-change-request', 'create scope-statement', 'approve scope-change-request',
+      'create scope-change-request', 'submit scope-change-request',
+    ]);
   });
 });
