@@ -15,6 +15,10 @@ import { ResourceDetailPage } from './pages/ResourceDetailPage';
 import { ResourceEditPage } from './pages/ResourceEditPage';
 import { ResourceListPage } from './pages/ResourceListPage';
 import { RetentionPage } from './pages/RetentionPage';
+import { ScopeChangeEditPage } from './pages/ScopeChangeEditPage';
+import { ScopeChangePage } from './pages/ScopeChangePage';
+import { ScopeChangesPage } from './pages/ScopeChangesPage';
+import { ScopeStatementPage } from './pages/ScopeStatementPage';
 import { TokensPage } from './pages/TokensPage';
 import { Link, match, navigate, useLocation } from './router';
 import { RESOURCE_VIEWS } from './resources';
@@ -57,6 +61,13 @@ function resolve(path: string, me: Me, can: (action: string, subject: string) =>
   const entry = match('/ledger/entries/:index', path);
   if (entry) return can('read', 'ledger') ? { title: `Ledger entry ${entry.index}`, element: <LedgerEntryPage key={entry.index} index={entry.index!} /> } : notFound;
   if (path === '/retention') return can('read', 'retention') ? { title: 'Retention', element: <RetentionPage /> } : notFound;
+  if (path === '/scope/statement') return can('read', 'scope-statement') ? { title: 'Scope statement', element: <ScopeStatementPage /> } : notFound;
+  if (path === '/scope/changes') return can('read', 'scope-changes') ? { title: 'Scope changes', element: <ScopeChangesPage /> } : notFound;
+  if (path === '/scope/changes/new') return can('create', 'scope-changes') ? { title: 'Propose a scope change', element: <ScopeChangeEditPage key="new" /> } : notFound;
+  const scopeEdit = match('/scope/changes/:id/edit', path);
+  if (scopeEdit) return can('create', 'scope-changes') ? { title: 'Edit scope change', element: <ScopeChangeEditPage key={`edit-${scopeEdit.id}`} id={scopeEdit.id!} /> } : notFound;
+  const scopeChange = match('/scope/changes/:id', path);
+  if (scopeChange) return can('read', 'scope-changes') ? { title: 'Scope change', element: <ScopeChangePage key={scopeChange.id} id={scopeChange.id!} /> } : notFound;
   return notFound;
 }
 
@@ -77,6 +88,8 @@ function Nav() {
           {!viewer && RESOURCE_VIEWS.filter((v) => can('read', v.name)).map((v) => item(v.path, v.plural))}
           {can('read', 'events') && item('/ledger', 'Ledger')}
           {can('read', 'retention') && item('/retention', 'Retention')}
+          {can('read', 'scope-statement') && item('/scope/statement', 'Scope statement')}
+          {can('read', 'scope-changes') && item('/scope/changes', 'Scope changes')}
           {can('read', 'members') && item('/members', 'Members')}
           {item('/tokens', 'API tokens')}
           {!viewer && item('/organization', 'Organization')}
