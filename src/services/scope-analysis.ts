@@ -18,20 +18,25 @@ import { loadGraph, memoPerGraph } from './scope-graph.js';
 /** A page of an analysis list: the analyses are computed whole, then paged by position. */
 export interface AnalysisPage<T> { items: T[]; nextCursor: string | null; total: number }
 
-/** What the organization's scope statement and records add to the linter; all optional until they exist. */
+/** The options a caller may set; the organization's own records add the rest in `lintOptionsFor`. */
 export interface LintInputs {
   today?: string | undefined;
   isolationTestMaxAgeDays?: number | undefined;
+  reviewMaxAgeMonths?: LintOptions['reviewMaxAgeMonths'];
+  disabledRules?: readonly string[] | undefined;
 }
 
 /**
- * The lint options of an organization, in one place: the scope statement's out-of-scope services, exceptions
- * and isolation tests join here when their stores exist (each is one more field of the returned object).
+ * The lint options of an organization, in one place for the API and `tenantproof lint --org`. The scope
+ * statement's out-of-scope services, approved exceptions and isolation tests join here when their stores
+ * exist: each is one more field read in the actor's context (hence `db` and `actor`, unused until then).
  */
-export function lintOptionsFor(inputs: LintInputs): LintOptions {
+export async function lintOptionsFor(_db: Kysely<any>, _actor: Actor, inputs: LintInputs): Promise<LintOptions> {
   return {
     today: inputs.today ?? new Date().toISOString().slice(0, 10),
     isolationTestMaxAgeDays: inputs.isolationTestMaxAgeDays ?? DEFAULT_ISOLATION_TEST_MAX_AGE_DAYS,
+    ...(inputs.reviewMaxAgeMonths ? { reviewMaxAgeMonths: inputs.reviewMaxAgeMonths } : {}),
+    ...(inputs.disabledRules?.length ? { disabledRules: inputs.disabledRules } : {}),
   };
 }
 
@@ -41,6 +46,14 @@ const residencyMemo = memoPerGraph<TenantResidency[]>();
 
 function lintReport(graph: IsmsGraph, options: LintOptions): LintReport {
   return lintMemo(graph, JSON.stringify(options), () => lintScope(graph, options));
+}
+
+/** The scope linter over the actor's organization, as stored (the API's findings and `tenantproof lint --org`). */
+export async function lintOrganization(db: Kysely<any>, actor: Actor, inputs: LintInputs): Promise<{ options: LintOptions; report: LintReport }> {
+  authorize(actor, 'read', 'scope-analysis');
+  const graph = await loadGraph(db, actor);
+  const options = await lintOptionsFor(db, actor, inputs);
+  return { options, report: lintReport(graph, options) };
 }
 
 /** Every scope rule the linter runs. */
@@ -60,10 +73,7 @@ export interface FindingsQuery extends LintInputs {
 
 /** The scope linter's report of the organization: counts of the whole report, and a filtered page of findings. */
 export async function scopeFindings(db: Kysely<any>, actor: Actor, query: FindingsQuery) {
-  authorize(actor, 'read', 'scope-analysis');
-  const graph = await loadGraph(db, actor);
-  const options = lintOptionsFor(query);
-  const report = lintReport(graph, options);
+  const { options, report } = await lintOrganization(db, actor, { today: query.today, isolationTestMaxAgeDays: query.isolationTestMaxAgeDays });
   const matches = (f: Finding) => (!query.severity || f.severity === query.severity)
     && (!query.rule || f.ruleId === query.rule)
     && (!query.object || f.objects.includes(query.object));
@@ -132,7 +142,7 @@ export async function serviceDiagramOf(db: Kysely<any>, actor: Actor, serviceId:
   }
   const breaches = new Map([...disallowed].map(([id, regions]) => [id, `data outside allowed regions (${[...regions].sort().join(', ')})`]));
   const findings = new Map<string, string[]>();
-  for (const f of lintReport(graph, lintOptionsFor({})).findings) {
+  for (const f of lintReport(graph, await lintOptionsFor(db, actor, {})).findings) {
     if (f.severity === 'info') continue;
     findings.set(f.subject.id, [...new Set([...(findings.get(f.subject.id) ?? []), f.ruleId])]);
   }

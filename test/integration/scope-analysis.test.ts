@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../../src/services/demo.js';
-import { operatorActor, type OrgRef } from '../../src/services/provisioning.js';
+import { applyBundle } from '../../src/services/bundle.js';
+import { findOrg, operatorActor, type OrgRef } from '../../src/services/provisioning.js';
 import { createObject, updateObject } from '../../src/services/resources.js';
 import { resourceByName } from '../../src/model/index.js';
 import { bundleModel } from '../../src/model/scope/from-bundle.js';
@@ -37,7 +38,11 @@ describe('scope analysis API', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    demo = (await loadDemo(h.database.db, { mode: 'development' })).org;
+    // the demo organization's bundle under a slug of this file's own: other files share the PostgreSQL database
+    const slug = unique('northwind');
+    const text = readFileSync(DEMO_FILE, 'utf8').replace('slug: northwind-msp', `slug: ${slug}`);
+    await applyBundle(h.database.db, operatorActor(randomUUID()), text, { file: 'northwind-msp.yaml', createOrganization: { isDemo: false } });
+    demo = (await findOrg(h.database.db, slug))!;
     owner = (await memberToken(h, demo, 'owner')).token;
     auditor = (await memberToken(h, demo, 'auditor')).token;
     engineer = (await memberToken(h, demo, 'engineer')).token;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { formatProblem } from '../../model/bundle-source.js';
 import { bundleKeyOf } from '../../model/bundle.js';
@@ -15,12 +16,18 @@ import { pathText } from '../../model/scope/wording.js';
 import { VENDOR_CRITICALITIES } from '../../model/vendor.js';
 import { readInputFile } from '../prompt.js';
 import { action, CliError, EXIT } from '../runtime.js';
+import { lintFromDatabase, lintFromServer, type RemoteReport } from './lint-sources.js';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
+/** Largest bundle file lint reads. */
+const MAX_BUNDLE_BYTES = 32 * 1024 * 1024;
 type Format = (typeof FORMATS)[number];
 
 interface LintCommandOptions {
   format: string;
+  org?: string;
+  server?: string;
+  token?: string;
   today?: string;
   reviewMaxAge?: string;
   isolationTestMaxAge?: string;
@@ -91,22 +98,62 @@ function printText(file: string, report: LintReport, locate: ReturnType<typeof l
   out.write(`${report.findings.length ? '\n' : ''}${file}: ${error} ${error === 1 ? 'error' : 'errors'}, ${warning} ${warning === 1 ? 'warning' : 'warnings'}, ${info} info${rules.length ? ` (${rules.join(', ')})` : ''}\n`);
 }
 
+/** Where the model comes from: exactly one of a bundle file, --org or --server. */
+function source(bundle: string | undefined, options: LintCommandOptions): 'file' | 'org' | 'server' {
+  const given = [bundle !== undefined && 'a bundle file', options.org && '--org', options.server && '--server'].filter(Boolean);
+  if (given.length !== 1) throw new CliError(given.length ? `give one of a bundle file, --org or --server, not ${given.join(' and ')}` : 'give a bundle file, --org <slug> or --server <url> --token <token>', EXIT.unusable);
+  if (options.token && !options.server) throw new CliError('--token goes with --server', EXIT.unusable);
+  return bundle !== undefined ? 'file' : options.org ? 'org' : 'server';
+}
+
+function printRemote(format: Format, remote: RemoteReport, lint: LintOptions): void {
+  const { report, label } = remote;
+  const nowhere = () => null;
+  if (format === 'json') {
+    const findings = report.findings.map((f) => ({ ...f, location: null }));
+    process.stdout.write(`${JSON.stringify({ source: label, organization: remote.organization, today: lint.today, counts: report.counts, byRule: report.byRule, findings }, null, 2)}\n`);
+  } else if (format === 'sarif') {
+    const rules = SCOPE_RULES.filter((r) => r.id in report.byRule);
+    process.stdout.write(`${JSON.stringify(toSarif(report, { artifactUri: `tenantproof:${remote.organization.slug}`, locate: nowhere, toolVersion: toolVersion(), rules }), null, 2)}\n`);
+  } else {
+    printText(label, report, nowhere);
+  }
+}
+
 export function registerLint(program: Command): void {
   program.command('lint')
-    .description('Check the ISMS scope of a bundle file offline (no server, no database): customer data outside the scope, excluded dependencies, support and admin tools, logs and backups, pipelines, identity providers, vendor reviews, non-production copies, tenant isolation and data residency. Exits 1 when there is an error-level finding, 2 when the file cannot be read or is not a valid bundle.')
-    .argument('<bundle>', 'the ISMS-as-code bundle (YAML), or - for standard input')
+    .description('Check the ISMS scope: customer data outside the scope, excluded dependencies, support and admin tools, logs and backups, pipelines, identity providers, vendor reviews, non-production copies, tenant isolation and data residency. Reads a bundle file offline (no server, no database), an organization in the configured database (--org), or a running server (--server with --token). Exits 1 when there is an error-level finding, 2 when the model cannot be read (unreadable or invalid bundle, unknown organization, unreachable server, refused token).')
+    .argument('[bundle]', 'the ISMS-as-code bundle (YAML), or - for standard input')
+    .option('--org <slug>', 'lint this organization as stored in the database (DATABASE_URL or TENANTPROOF_DATA), like export')
+    .option('--server <url>', 'lint the organization of --token on a running server, e.g. http://127.0.0.1:8080')
+    .option('--token <token>', 'API token for --server (or env TENANTPROOF_TOKEN)')
     .option('--format <format>', `output: ${FORMATS.join(', ')} (SARIF 2.1.0 for code scanning)`, 'text')
     .option('--today <date>', 'the date reviews and exceptions are measured against (default: today, UTC)')
-    .option('--review-max-age <list>', 'months allowed since a vendor review, per criticality, e.g. critical=6,high=12 (default critical=12,high=12,medium=24,low=36)')
+    .option('--review-max-age <list>', 'months allowed since a vendor review, per criticality, e.g. critical=6,high=12 (default critical=12,high=12,medium=24,low=36; not with --server)')
     .option('--isolation-test-max-age <days>', `days a passed isolation test stays valid (default ${DEFAULT_ISOLATION_TEST_MAX_AGE_DAYS})`)
     .option('--disable <rules>', 'rule ids not to run, comma-separated')
     .addHelpText('after', `\nRules:\n${SCOPE_RULES.map((r) => `  ${r.id.padEnd(42)} ${r.severity.padEnd(8)} ${r.title}`).join('\n')}\n`)
-    .action(action(async (bundle: string, options: LintCommandOptions) => {
+    .action(action(async (bundle: string | undefined, options: LintCommandOptions) => {
       if (!FORMATS.includes(options.format as Format)) throw new CliError(`--format: expected one of ${FORMATS.join(', ')}, not "${options.format}"`, EXIT.unusable);
       const format = options.format as Format;
+      const from = source(bundle, options);
       const lint = lintOptions(options);
-      const file = bundle === '-' ? '<stdin>' : bundle;
-      const text = await readInputFile(bundle);
+      if (from !== 'file') {
+        const token = options.token ?? process.env.TENANTPROOF_TOKEN;
+        if (from === 'server' && !token) throw new CliError('--server needs --token (or TENANTPROOF_TOKEN)', EXIT.unusable);
+        if (from === 'server' && options.reviewMaxAge) throw new CliError('--review-max-age is not available with --server (the server measures reviews with its defaults)', EXIT.unusable);
+        const remote = from === 'org' ? await lintFromDatabase(options.org!, lint) : await lintFromServer(options.server!, token!, lint);
+        printRemote(format, remote, lint);
+        process.exitCode = remote.report.counts.error > 0 ? EXIT.failed : EXIT.ok;
+        return;
+      }
+      const file = bundle === '-' ? '<stdin>' : bundle!;
+      if (bundle !== '-') {
+        // a bundle of a 10,000-system organization is about 5 MB; refusing a huge file before reading it keeps memory bounded
+        const size = await stat(bundle!).then((s) => s.size, () => 0);
+        if (size > MAX_BUNDLE_BYTES) throw new CliError(`${file}: ${size} bytes is more than a bundle may be (${MAX_BUNDLE_BYTES / 1024 / 1024} MiB); nothing was read`, EXIT.unusable);
+      }
+      const text = await readInputFile(bundle!);
       const { model, problems } = bundleModel(text, file);
       if (!model) {
         process.stderr.write(`${problems.map(formatProblem).join('\n')}\n`);
