@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withContext, type Database } from '../store/database.js';
 import { bareOrg, openTestDatabase } from '../../test/support/harness.js';
 import { consistencyProof, inclusionProof, leafHash, rangeHash, subtreeHashFromLeaves, verifyConsistency, verifyInclusion } from './merkle.js';
-import { appendEntries, leafBytes, rangeHashes, rootAt, treeSize, type LedgerEntryInput } from './tree-store.js';
+import { appendEntries, entryPayload, leafBytes, payloadParts, rangeHashes, rootAt, treeSize, type LedgerEntryInput } from './tree-store.js';
 
 const entry = (i: number, tenantId: string | null = null): LedgerEntryInput => ({
   kind: 'change', at: new Date(1_700_000_000_000 + i * 1000).toISOString(), tenantId, action: 'update',
@@ -50,5 +50,22 @@ describe('stored Merkle tree (per org)', () => {
       throw new Error('the change failed');
     })).rejects.toThrow('the change failed');
     expect(await withContext(database.db, ctx(), (trx) => treeSize(trx, orgId))).toBe(before);
+  });
+});
+
+describe('payload parts (canonical JSON built before the ledger lock)', () => {
+  it('join around the index to exactly the canonical JSON of the entry', () => {
+    const odd = ['', 'a"b', 'back\\slash', 'é😀', 'line\nbreak', '\u0000', '{"index":0,}'];
+    for (let i = 0; i < 200; i++) {
+      const pick = (k: number) => odd[(i * 7 + k) % odd.length]!;
+      const e: LedgerEntryInput = {
+        kind: i % 2 ? 'event' : 'change', at: new Date(1_700_000_000_000 + i).toISOString(), tenantId: i % 3 ? randomUUID() : null,
+        action: pick(1), objectType: pick(2), objectId: pick(3), actor: pick(4), summary: pick(5),
+        details: { index: i, [pick(6)]: { z: pick(0), a: [i, null, pick(1)], index: 0 } },
+      };
+      const orgId = randomUUID();
+      const parts = payloadParts(orgId, e);
+      expect(parts.head + i * 977 + parts.tail).toBe(entryPayload(orgId, i * 977, e));
+    }
   });
 });

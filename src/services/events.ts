@@ -5,7 +5,7 @@ import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
 import { AppError } from '../api/errors.js';
 import { toAppError } from '../api/validation.js';
-import { appendEntries, lockLedger, type LedgerEntryInput } from '../ledger/tree-store.js';
+import { appendEntries, lockLedger, payloadParts, type LedgerEntryInput, type PayloadParts } from '../ledger/tree-store.js';
 import {
   EventInput, MAX_EVENT_CLOCK_SKEW_MS, MAX_EVENT_DETAILS_BYTES, type IngestReport,
 } from '../model/event.js';
@@ -82,25 +82,35 @@ export async function ingestEvents(db: Kysely<any>, actor: Actor, body: string |
   }
 
   const committed = await asActor(db, actor, async (trx) => {
-    await lockLedger(trx, actor.orgId); // deduplicate against the log while no other batch can append
+    // Everything that does not depend on the log runs before the ledger lock, so that concurrent batches overlap:
+    // resolving names, and the canonical JSON of each entry except its index.
     const tenants = await resolveTenants(trx, candidates.map((c) => c.event.tenant).filter((t): t is string => !!t));
     const systems = await resolveSystems(trx, candidates.map((c) => c.event.target).filter((t): t is string => !!t));
+    const prepared = candidates.map((c): { line: number; event: EventInput; rejected?: LineResult; entry?: LedgerEntryInput; parts?: PayloadParts } => {
+      const e = c.event;
+      const tenantId = e.tenant ? tenants.get(e.tenant) : null;
+      if (tenantId === undefined) return { ...c, rejected: { line: c.line, status: 'rejected', field: 'tenant', reason: `no tenant with slug or external id "${e.tenant}".` } };
+      const systemId = e.target ? systems.get(e.target) : null;
+      if (systemId === undefined) return { ...c, rejected: { line: c.line, status: 'rejected', field: 'target', reason: `no system with slug "${e.target}".` } };
+      const entry = entryOf(e, tenantId, systemId);
+      return { ...c, entry, parts: payloadParts(actor.orgId, entry) };
+    });
+    await lockLedger(trx, actor.orgId); // deduplicate against the log while no other batch can append
     const earlier = await acceptedBefore(trx, candidates.map((c) => c.event));
     const lineResults: LineResult[] = [];
     const entries: LedgerEntryInput[] = [];
+    const parts: PayloadParts[] = [];
     const entryLines: number[] = [];
-    for (const c of candidates) {
-      const e = c.event;
-      const before = earlier.get(`${e.source}\u0000${e.sourceEventId}`);
-      if (before !== undefined) { lineResults.push({ line: c.line, status: 'duplicate', index: before }); continue; }
-      const tenantId = e.tenant ? tenants.get(e.tenant) : null;
-      if (tenantId === undefined) { lineResults.push({ line: c.line, status: 'rejected', field: 'tenant', reason: `no tenant with slug or external id "${e.tenant}".` }); continue; }
-      const systemId = e.target ? systems.get(e.target) : null;
-      if (systemId === undefined) { lineResults.push({ line: c.line, status: 'rejected', field: 'target', reason: `no system with slug "${e.target}".` }); continue; }
-      entries.push(entryOf(e, tenantId, systemId));
-      entryLines.push(c.line);
+    for (const p of prepared) {
+      // An event the ledger already holds is a duplicate, even if its tenant or system has gone since.
+      const before = earlier.get(`${p.event.source}\u0000${p.event.sourceEventId}`);
+      if (before !== undefined) { lineResults.push({ line: p.line, status: 'duplicate', index: before }); continue; }
+      if (p.rejected) { lineResults.push(p.rejected); continue; }
+      entries.push(p.entry!);
+      parts.push(p.parts!);
+      entryLines.push(p.line);
     }
-    const appended = await appendEntries(trx, actor.orgId, entries);
+    const appended = await appendEntries(trx, actor.orgId, entries, parts);
     entryLines.forEach((line, i) => lineResults.push({ line, status: 'accepted', index: appended.first + i }));
     return { lineResults, size: appended.size };
   });
