@@ -273,6 +273,24 @@ describe('scope statement and change requests', () => {
     expect(statementEntries).toHaveLength(current + 2);
   });
 
+  it('a deleted service stays in the versions that named it, and a proposal naming it can no longer be approved', async () => {
+    const created = await api(s.tokens.owner, 'POST', '/api/services', { slug: 'edge-cdn', name: 'Edge CDN' });
+    expect(created.statusCode, created.body).toBe(201);
+    const cdn = created.json().id as string;
+    const current = (await api(s.tokens.owner, 'GET', '/api/scope/statement')).json().version as number;
+    const withCdn = await submitted(s.tokens.engineer, { title: 'Edge CDN', kind: 'new-service', proposed: proposal({ serviceIds: [s.ids.service, cdn] }) });
+    expect((await api(s.tokens.owner, 'POST', `/api/scope/change-requests/${withCdn}/approve`)).json().resultingVersion).toBe(current + 1);
+    const pending = await submitted(s.tokens.engineer, { title: 'Still with the CDN', proposed: proposal({ serviceIds: [cdn] }) });
+    expect((await api(s.tokens.owner, 'DELETE', `/api/services/${cdn}`)).statusCode).toBe(204);
+    // History does not change under a deleted service: the version still names it, without its id.
+    const version = (await api(s.tokens.auditor, 'GET', `/api/scope/statements/${current + 1}`)).json();
+    expect(version.services).toEqual([{ id: null, slug: 'edge-cdn', name: 'Edge CDN' }, { id: s.ids.service, slug: 'hosting', name: 'Hosting' }]);
+    const refused = await api(s.tokens.owner, 'POST', `/api/scope/change-requests/${pending}/approve`);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({ error: 'reference_not_found', field: 'proposed.serviceIds' });
+    expect((await api(s.tokens.owner, 'GET', '/api/scope/statement')).json().version).toBe(current + 1);
+  });
+
   it('a version is never rewritten, even by a query that bypasses the service', async () => {
     await expect(withContext(h.database.db, { orgId: s.org.orgId, tenantId: null, userId: null }, (trx) =>
       trx.updateTable('scope_statements').set({ text: 'Rewritten' }).where('version', '=', 1).execute())).rejects.toThrow(/never changed/);
