@@ -1,0 +1,150 @@
+/**
+ * The ledger benchmark's large ledger, loaded the fastest way (PostgreSQL, as the owner, not through the API):
+ * `INSERT … SELECT … FROM generate_series` straight into ledger_entries — real canonical-JSON payloads, salts and
+ * projection columns, exactly what `appendEntries` would have written — then every Merkle node computed in SQL
+ * with sha256(), level by level, and the head set to the new size. The result verifies like an ingested ledger:
+ * `verify` recomputes every leaf from its payload, and proofs check against signed checkpoints.
+ *
+ * Distributions follow bench/ledger-events.ts: skewed tenants (the first is the busiest), 20% external actors,
+ * 8% not successful, a system for two events in three; occurred_at spread evenly over the year before `end`
+ * (in index order, as events arrive), recorded 1–120 s later.
+ */
+import { performance } from 'node:perf_hooks';
+import pgModule from 'pg';
+import type pg from 'pg';
+import { ACTION_TABLE, SOURCES } from './ledger-events.js';
+
+export interface ScaleNames { tenantIds: string[]; tenantSlugs: string[]; systemIds: string[]; systemSlugs: string[] }
+export interface StepTime { step: string; seconds: number }
+
+const iso = (expr: string) => `to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** A non-negative 31-bit hash of g with a seed. */
+const h = (seed: number) => `(hashint8extended(g, ${seed}) & 2147483647)`;
+
+/** The INSERT of events [from, to) of the load at ledger indexes base + g, and of their leaf hashes. */
+function entriesSql(): string {
+  // $1 org, $2 base, $3 from, $4 to, $5 tenant ids, $6 tenant slugs, $7 system ids, $8 system slugs, $9 end, $10 total
+  return `
+WITH entries AS (
+INSERT INTO ledger_entries (org_id, idx, at, tenant_id, kind, action, object_type, object_id, actor, summary, payload, salt,
+                            occurred_at, source, source_event_id, system_id, actor_internal, outcome)
+SELECT $1::uuid, idx, at, tenant_id, 'event', action, CASE WHEN system_id IS NULL THEN '' ELSE 'system' END, coalesce(system_id::text, ''),
+       actor, summary,
+       '{"action":"' || action || '","actor":"' || actor || '","at":"' || ${iso('at')} || '","details":{"actorType":"' || actor_type
+         || '","details":{"host":"srv-' || ${h(10)} % 3000 || '","ip":"10.' || ${h(11)} % 256 || '.' || ${h(12)} % 256 || '.' || ${h(13)} % 256
+         || '","ticket":"T-' || (100000 + g % 900000) || '"},"outcome":"' || outcome || '","source":"' || source || '","sourceEventId":"' || source_event_id
+         || '","target":' || coalesce('"' || system_slug || '"', 'null') || ',"tenant":"' || tenant_slug || '","time":"' || ${iso('occurred_at')}
+         || '"},"index":' || idx || ',"kind":"event","objectId":"' || coalesce(system_id::text, '') || '","objectType":"'
+         || CASE WHEN system_id IS NULL THEN '' ELSE 'system' END || '","org":"' || $1::text || '","summary":"' || summary
+         || '","tenant":"' || tenant_id || '","v":1}',
+       decode(md5('salt/' || idx), 'hex'),
+       occurred_at, source, source_event_id, system_id, actor_type = 'internal', outcome
+FROM (
+  SELECT g, idx, occurred_at, occurred_at + make_interval(secs => 1 + ${h(14)} % 120) AS at, tenant_id, tenant_slug, system_id, system_slug,
+         source, source_event_id, actor, actor_type, action, outcome,
+         source || ': ' || action || ' by ' || actor || coalesce(' on ' || system_slug, '') || ' (' || outcome || ')' AS summary
+  FROM (
+    SELECT g, idx, occurred_at, ($5::uuid[])[ti] AS tenant_id, ($6::text[])[ti] AS tenant_slug,
+           CASE WHEN si > 0 THEN ($7::uuid[])[si] END AS system_id, CASE WHEN si > 0 THEN ($8::text[])[si] END AS system_slug,
+           source, 'scale-' || idx AS source_event_id, action, outcome, actor_type,
+           CASE WHEN actor_type = 'external' THEN 'user' || ${h(7)} % 500 || '@' || ($6::text[])[ti] || '.example'
+                ELSE 'tech' || ${h(7)} % 60 || '@northwind.example' END AS actor
+    FROM (
+      SELECT g, $2::bigint + g AS idx,
+             1 + floor(cardinality($5::uuid[]) * power(${h(1)}::float8 / 2147483648.0, 2))::int AS ti,
+             CASE WHEN cardinality($7::uuid[]) > 0 AND ${h(4)} % 3 <> 0 THEN 1 + ${h(9)} % cardinality($7::uuid[]) ELSE 0 END AS si,
+             CASE WHEN ${h(2)} % 5 = 0 THEN 'external' ELSE 'internal' END AS actor_type,
+             (ARRAY[${SOURCES.map((s) => `'${s}'`).join(',')}])[1 + ${h(6)} % ${SOURCES.length}] AS source,
+             (ARRAY[${ACTION_TABLE.map((a) => `'${a}'`).join(',')}])[1 + ${h(8)} % ${ACTION_TABLE.length}] AS action,
+             CASE WHEN ${h(3)} % 100 < 92 THEN 'success' WHEN ${h(3)} % 100 < 97 THEN 'failure' WHEN ${h(3)} % 100 < 99 THEN 'denied' ELSE 'unknown' END AS outcome,
+             date_trunc('milliseconds', $9::timestamptz - make_interval(secs => 31536000.0 * ($10::bigint - g) / $10::bigint) - make_interval(secs => ${h(5)} % 3600)) AS occurred_at
+      FROM generate_series($3::bigint, $4::bigint - 1) AS g
+    ) a
+  ) b
+) c
+RETURNING org_id, idx, payload, salt
+)
+INSERT INTO ledger_nodes (org_id, level, idx, hash)
+SELECT org_id, 0, idx, sha256('\\x00'::bytea || convert_to(payload, 'UTF8') || salt) FROM entries`;
+}
+
+/**
+ * Append `count` events to the org's ledger (after its current entries) and every Merkle node above them.
+ * Secondary indexes of ledger_entries are dropped for the load and built again after it (the fastest way);
+ * the caller makes sure no server is using the database meanwhile. Returns the new tree size.
+ */
+export async function loadLargeLedger(ownerUrl: string, owner: pg.Client, orgId: string, names: ScaleNames, count: number, end: Date,
+  log: (line: string) => void): Promise<{ base: number; size: number; steps: StepTime[] }> {
+  const steps: StepTime[] = [];
+  const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const r = await fn();
+    const seconds = +((performance.now() - t) / 1000).toFixed(1);
+    steps.push({ step: label, seconds });
+    log(`    ${label}: ${seconds} s`);
+    return r;
+  };
+  await owner.query("SET maintenance_work_mem = '512MB'; SET max_parallel_maintenance_workers = 0; SET synchronous_commit = off");
+  const base = Number((await owner.query('SELECT tree_size FROM ledger_heads WHERE org_id = $1', [orgId])).rows[0]?.tree_size ?? 0);
+  const indexes = (await owner.query<{ name: string; def: string }>(`
+    SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+    WHERE i.schemaname = current_schema() AND i.tablename = 'ledger_entries'
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`)).rows;
+  await step(`drop ${indexes.length} secondary indexes`, () => owner.query(indexes.map((i) => `DROP INDEX ${i.name};`).join('\n')));
+  const text = entriesSql();
+  const chunk = 250_000;
+  // Two connections (the machine's two cores), each inserting its own chunks of entries and leaves.
+  const second = new pgModule.Client({ connectionString: ownerUrl });
+  await second.connect();
+  await second.query("SET synchronous_commit = off");
+  await step(`entries and leaf hashes (${count.toLocaleString('en')})`, async () => {
+    let next = 0;
+    let done = 0;
+    await Promise.all([owner, second].map(async (client) => {
+      for (let from = next; from < count; from = next) {
+        next += chunk;
+        const to = Math.min(count, from + chunk);
+        await client.query(text, [orgId, base, from, to, names.tenantIds, names.tenantSlugs, names.systemIds, names.systemSlugs, end.toISOString(), count]);
+        done += to - from;
+        if (done < count && done % 1_000_000 === 0) log(`      ${done.toLocaleString('en')} entries`);
+      }
+    }));
+  });
+  await second.end();
+  await step('rebuild the indexes', async () => {
+    // Two at a time, each with its own connection.
+    const clients = [owner, new pgModule.Client({ connectionString: ownerUrl })];
+    await clients[1]!.connect();
+    await clients[1]!.query("SET maintenance_work_mem = '512MB'");
+    let next = 0;
+    await Promise.all(clients.map(async (client) => {
+      for (let i = next++; i < indexes.length; i = next++) await client.query(indexes[i]!.def);
+    }));
+    await clients[1]!.end();
+  });
+  const size = base + count;
+  await step('interior nodes', async () => {
+    const second = new pgModule.Client({ connectionString: ownerUrl });
+    await second.connect();
+    await second.query('SET synchronous_commit = off');
+    const level = (client: pg.Client, l: number, from: number, to: number) => client.query(`
+      INSERT INTO ledger_nodes (org_id, level, idx, hash)
+      SELECT $1, $2, idx / 2, sha256('\\x01'::bytea || left_hash || hash)
+      FROM (SELECT idx, hash, lag(hash) OVER (ORDER BY idx) AS left_hash
+            FROM ledger_nodes WHERE org_id = $1 AND level = $2 - 1 AND idx BETWEEN $3 AND $4) s
+      WHERE idx % 2 = 1`, [orgId, l, 2 * from, 2 * to + 1]);
+    for (let l = 1; 2 ** l <= size; l++) {
+      // Parents that the new leaves complete: from the one covering leaf `base` to the last complete one.
+      const first = Math.floor(base / 2 ** l);
+      const last = Math.floor(size / 2 ** l) - 1;
+      if (last < first) continue;
+      const middle = Math.floor((first + last) / 2);
+      if (last - first < 100_000) await level(owner, l, first, last);
+      else await Promise.all([level(owner, l, first, middle), level(second, l, middle + 1, last)]);
+    }
+    await second.end();
+  });
+  await owner.query('UPDATE ledger_heads SET tree_size = $2, updated_at = now() WHERE org_id = $1', [orgId, size]);
+  await step('ANALYZE', () => owner.query('ANALYZE ledger_entries; ANALYZE ledger_nodes'));
+  return { base, size, steps };
+}
