@@ -15,6 +15,9 @@ import { ResourceDetailPage } from './pages/ResourceDetailPage';
 import { ResourceEditPage } from './pages/ResourceEditPage';
 import { ResourceListPage } from './pages/ResourceListPage';
 import { RetentionPage } from './pages/RetentionPage';
+import { BlastRadiusPage } from './pages/BlastRadiusPage';
+import { ResidencyPage } from './pages/ResidencyPage';
+import { ScopeFindingsPage } from './pages/ScopeFindingsPage';
 import { ScopeChangeEditPage } from './pages/ScopeChangeEditPage';
 import { ScopeChangePage } from './pages/ScopeChangePage';
 import { ScopeChangesPage } from './pages/ScopeChangesPage';
@@ -61,6 +64,9 @@ function resolve(path: string, me: Me, can: (action: string, subject: string) =>
   const entry = match('/ledger/entries/:index', path);
   if (entry) return can('read', 'ledger') ? { title: `Ledger entry ${entry.index}`, element: <LedgerEntryPage key={entry.index} index={entry.index!} /> } : notFound;
   if (path === '/retention') return can('read', 'retention') ? { title: 'Retention', element: <RetentionPage /> } : notFound;
+  if (path === '/scope/findings') return can('read', 'scope-analysis') ? { title: 'Scope findings', element: <ScopeFindingsPage /> } : notFound;
+  if (path === '/scope/blast-radius') return can('read', 'scope-analysis') ? { title: 'Blast radius', element: <BlastRadiusPage /> } : notFound;
+  if (path === '/scope/residency') return can('read', 'scope-analysis') ? { title: 'Data residency', element: <ResidencyPage /> } : notFound;
   if (path === '/scope/statement') return can('read', 'scope-statement') ? { title: 'Scope statement', element: <ScopeStatementPage /> } : notFound;
   if (path === '/scope/changes') return can('read', 'scope-changes') ? { title: 'Scope changes', element: <ScopeChangesPage /> } : notFound;
   if (path === '/scope/changes/new') return can('create', 'scope-changes') ? { title: 'Propose a scope change', element: <ScopeChangeEditPage key="new" /> } : notFound;
@@ -89,6 +95,9 @@ function Nav() {
           {can('read', 'events') && item('/ledger', 'Ledger')}
           {can('read', 'retention') && item('/retention', 'Retention')}
           {can('read', 'scope-statement') && item('/scope/statement', 'Scope statement')}
+          {can('read', 'scope-analysis') && item('/scope/findings', 'Scope findings')}
+          {can('read', 'scope-analysis') && item('/scope/blast-radius', 'Blast radius')}
+          {can('read', 'scope-analysis') && item('/scope/residency', 'Residency')}
           {can('read', 'scope-changes') && item('/scope/changes', 'Scope changes')}
           {can('read', 'members') && item('/members', 'Members')}
           {item('/tokens', 'API tokens')}

@@ -5,6 +5,7 @@ import { DataTable } from '../components/DataTable';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Link } from '../router';
 import { RESOURCE_VIEWS } from '../resources';
+import { ScopeFindingsTile } from '../components/ScopeFindingsTile';
 import { LedgerStatus } from './LedgerStatus';
 
 interface Dashboard {
@@ -15,7 +16,7 @@ interface Dashboard {
 }
 
 export function DashboardPage() {
-  const { me } = useSession();
+  const { me, can } = useSession();
   const dashboard = useQuery({ queryKey: ['dashboard'], queryFn: () => get<Dashboard>('/api/dashboard') });
   const d = dashboard.data;
   return (
@@ -31,6 +32,7 @@ export function DashboardPage() {
             ))}
             <li><Link to="/systems?inScope=false"><span className="count">{d.systemsOutOfScope}</span> systems outside scope</Link></li>
           </ul>
+          {can('read', 'scope-analysis') && <ScopeFindingsTile />}
           <p>Tenants by tier: {(['A', 'B', 'C'] as const).map((t) => <span key={t} className={`tier tier-${t}`}>{t}: {d.tenantsByTier[t] ?? 0}</span>)}</p>
           <h2>Recent changes</h2>
           <DataTable caption="Recent changes" rows={d.recentChanges} columns={[

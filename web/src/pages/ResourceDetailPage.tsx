@@ -11,6 +11,7 @@ import { ErrorBanner, NotFound } from '../components/ErrorBanner';
 import { Link, navigate } from '../router';
 import type { ResourceView } from '../resources';
 import { TenantFootprint, useFootprint } from './TenantFootprint';
+import { DataFlowDiagram } from '../components/DataFlowDiagram';
 
 /** One object: every field (references as links), edit and delete for those allowed, and a tenant's footprint. */
 export function ResourceDetailPage({ view, id }: { view: ResourceView; id: string }) {
@@ -78,6 +79,8 @@ export function ResourceDetailPage({ view, id }: { view: ResourceView; id: strin
             ))}
           </dl>
           {view.name === 'tenants' && <TenantFootprint tenantId={id} />}
+          {view.name === 'tenants' && can('read', 'tenant-data-map') && <DataFlowDiagram kind="tenants" id={id} name={String(o.name)} />}
+          {view.name === 'services' && can('read', 'scope-analysis') && <DataFlowDiagram kind="services" id={id} name={String(o.name)} />}
         </>
       )}
     </section>
