@@ -3,6 +3,8 @@
  * flows, 5,000 tenants and 500 vendors (deterministic: the same seed gives the same organization).
  * Times the graph build, the full scope lint, blast radius for every shared component and residency for
  * every tenant, and prints peak memory. Goal: at most 1 s for all of it, at most 1 GB of memory.
+ * Then one service's data-flow diagram of about 200 nodes: the DOT build, and the SVG render (Graphviz in
+ * WebAssembly) the first time (loading the module) and warm.
  *
  *   npm run bench:analysis
  *   npm run bench:analysis -- --systems 2000 --flows 20000 --tenants 1000 --vendors 100 --seed 7 --rounds 5 --json
@@ -13,6 +15,8 @@ import { parseArgs } from 'node:util';
 import type { DataCategory } from '../src/model/common.js';
 import type { RegionCode } from '../src/model/regions.js';
 import { blastRadius } from '../src/model/scope/blast-radius.js';
+import { serviceDiagram } from '../src/model/scope/diagram.js';
+import { renderSvg } from '../src/reports/diagram-svg.js';
 import { buildIsmsGraph, type IsmsGraph } from '../src/model/scope/graph.js';
 import { lintScope } from '../src/model/scope/lint.js';
 import type { IsmsObjects, ScopeDataFlow, ScopeService, ScopeSystem, ScopeTenant, ScopeVendor } from '../src/model/scope/objects.js';
@@ -222,6 +226,37 @@ for (let round = 0; round < ROUNDS; round++) {
   rounds.push({ graph: graph.ms, reach: reach.ms, lint: lint.ms, blastRadius: blast.ms, residency: residency.ms, total });
   last = { graph: graph.value, lint: lint.value, blast: blast.value, residency: residency.value };
 }
+
+/**
+ * A service diagram of about 200 nodes: its systems are capped (marked ones first) until systems, systems of
+ * other services its flows reach, and vendors come to about 200.
+ */
+async function diagramTimes(graph: IsmsGraph) {
+  const service = graph.services[Math.min(2, graph.services.length - 1)]!;
+  const nodesOf = (dot: string) => dot.match(/^ {2}[sv]\d+ \[/gm)?.length ?? 0;
+  let maxSystems = 200;
+  let dot = serviceDiagram(graph, service.id, { maxSystems })!;
+  for (let i = 0; i < 8 && nodesOf(dot) > 220 && maxSystems > 5; i++) {
+    maxSystems = Math.max(5, Math.floor(maxSystems * 200 / nodesOf(dot)));
+    dot = serviceDiagram(graph, service.id, { maxSystems })!;
+  }
+  const builds: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) builds.push(time(() => serviceDiagram(graph, service.id, { maxSystems })).ms);
+  const start = performance.now();
+  const svg = await renderSvg(dot);
+  const firstRender = performance.now() - start;
+  const warm: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const t = performance.now();
+    await renderSvg(dot);
+    warm.push(performance.now() - t);
+  }
+  sample();
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { service: service.slug, nodes: nodesOf(dot), edges: dot.match(/ -> /g)?.length ?? 0, dotKB: Math.round(dot.length / 1024), svgKB: Math.round(svg.length / 1024), buildMs: mid(builds), firstRenderMs: firstRender, warmRenderMs: mid(warm) };
+}
+const diagram = await diagramTimes(last!.graph);
+
 const maxRss = process.resourceUsage().maxRSS * 1024;
 const median = (k: keyof Round) => [...rounds.map((x) => x[k])].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
 const { lint, blast, residency } = last!;
@@ -237,6 +272,7 @@ const summary = {
     rankedComponents: blast.ranking.length, topComponent: blast.ranking[0] ? { slug: blast.ranking[0].component.slug, tenants: blast.ranking[0].tenants, score: blast.ranking[0].score } : null,
     tenantsWithAllowance: residency.length, residencyBreaches: breaches,
   },
+  diagram,
   memoryMB: {
     peakRss: Math.round(Math.max(peak.rss, maxRss) / MB), peakHeapUsed: Math.round(peak.heap / MB), rssAfterGeneration: Math.round(rssAfterGeneration / MB),
   },
@@ -259,5 +295,6 @@ if (args.json) {
   out.write(row(`residency (${residency.length} tenants, ${breaches} breaches)`, 'residency'));
   out.write(row('total (goal ≤ 1000 ms)', 'total'));
   out.write(`memory: peak RSS ${summary.memoryMB.peakRss} MB (${summary.memoryMB.rssAfterGeneration} MB after generating the objects), peak heap ${summary.memoryMB.peakHeapUsed} MB   (goal ≤ 1024 MB)\n`);
+  out.write(`service diagram (${diagram.service}: ${diagram.nodes} nodes, ${diagram.edges} edges, DOT ${diagram.dotKB} KB, SVG ${diagram.svgKB} KB): DOT build ${diagram.buildMs.toFixed(1)} ms (median/${ROUNDS}), first SVG render ${diagram.firstRenderMs.toFixed(0)} ms (loads the wasm), warm render ${diagram.warmRenderMs.toFixed(0)} ms (median/${ROUNDS})\n`);
   out.write(`findings: ${lint.counts.error} errors, ${lint.counts.warning} warnings, ${lint.counts.info} info: ${Object.entries(lint.byRule).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
 }

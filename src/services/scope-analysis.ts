@@ -146,7 +146,7 @@ export async function serviceDiagramOf(db: Kysely<any>, actor: Actor, serviceId:
     if (f.severity === 'info') continue;
     findings.set(f.subject.id, [...new Set([...(findings.get(f.subject.id) ?? []), f.ruleId])]);
   }
-  return render(serviceDiagram(graph, serviceId, { breaches, findings })!, `service-${graph.services[service]!.slug}`, format);
+  return render(graph, serviceDiagram(graph, serviceId, { breaches, findings })!, `service-${graph.services[service]!.slug}`, format);
 }
 
 /**
@@ -161,11 +161,27 @@ export async function tenantDiagramOf(db: Kysely<any>, actor: Actor, tenantId: s
   const marks: DiagramMarks = {
     breaches: new Map(residency.places.filter((p) => p.verdict === 'breach').map((p) => [p.component.id, `outside allowed regions (${p.disallowed.join(', ')})`])),
   };
-  return render(tenantDiagram(graph, tenantId, marks)!, `tenant-${residency.tenant.slug}`, format);
+  return render(graph, tenantDiagram(graph, tenantId, marks)!, `tenant-${residency.tenant.slug}`, format);
 }
 
-async function render(dot: string, slug: string, format: DiagramFormat): Promise<Diagram> {
-  return { slug, format, body: format === 'dot' ? dot : await renderSvg(dot) };
+/**
+ * Rendered SVGs per graph: Graphviz runs in this thread (a 200-node diagram takes seconds), so a diagram is drawn
+ * once per model version and viewer, not once per request. A new model is a new graph, and its entries go with it.
+ */
+const svgCache = new WeakMap<IsmsGraph, Map<string, string>>();
+const MAX_SVGS_PER_GRAPH = 64;
+
+async function render(graph: IsmsGraph, dot: string, slug: string, format: DiagramFormat): Promise<Diagram> {
+  if (format === 'dot') return { slug, format, body: dot };
+  let cache = svgCache.get(graph);
+  if (!cache) svgCache.set(graph, (cache = new Map()));
+  let svg = cache.get(dot);
+  if (svg === undefined) {
+    svg = await renderSvg(dot);
+    if (cache.size >= MAX_SVGS_PER_GRAPH) cache.delete(cache.keys().next().value!);
+    cache.set(dot, svg);
+  }
+  return { slug, format, body: svg };
 }
 
 /** Position-based paging; the cursor is opaque to clients and checked on the way back. */

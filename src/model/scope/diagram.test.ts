@@ -127,3 +127,23 @@ describe('tenantDiagram', () => {
     expect(tenantDiagram(org().graph(), 'tenant:nope')).toBeNull();
   });
 });
+
+describe('diagram size bounds (Graphviz layout time grows fast with edges)', () => {
+  it('draws parallel flows as one edge, drops flow names past 60 edges and edges past 400, saying so', () => {
+    const m = model().service('big');
+    for (let i = 0; i < 40; i++) m.system(`s${String(i).padStart(2, '0')}`, { services: ['big'] });
+    m.flow('s00', 's01', { slug: 'p1' }).flow('s00', 's01', { slug: 'p2' });
+    const parallel = serviceDiagram(m.graph(), 'service:big')!;
+    expect(parallel.match(/s\d+ -> s\d+ \[/g)).toHaveLength(1);
+    expect(parallel).toContain('2 flows: Flow p1, …');
+    for (let a = 0; a < 40; a++) for (let b = 0; b < 40; b++) if (a !== b && (a * 7 + b) % 3 === 0) m.flow(`s${String(a).padStart(2, '0')}`, `s${String(b).padStart(2, '0')}`, { slug: `f-${a}-${b}` });
+    const dense = serviceDiagram(m.graph(), 'service:big', { findings: new Map([['flow:f-39-36', ['x']]]) })!;
+    const edges = dense.match(/^ {2}s\d+ -> s\d+ \[.*$/gm)!;
+    expect(edges).toHaveLength(400);
+    expect(dense).toMatch(/\d+ more flow edges not drawn/);
+    expect(dense).toContain('flow edges: names left out');
+    // unlabelled, except the edge with a finding, which is kept and named
+    expect(edges.filter((e) => e.includes('label=')).map((e) => e.slice(2, e.indexOf(' ['))))
+      .toEqual([`s${39} -> s${36}`]);
+  });
+});

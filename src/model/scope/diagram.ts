@@ -16,11 +16,15 @@ export interface DiagramMarks {
 }
 
 export interface DiagramOptions extends DiagramMarks {
-  /** Most systems drawn (default 300); beyond that the marked ones come first and a note says how many were left out. */
+  /** Most systems drawn (default 150); beyond that the marked ones come first and a note says how many were left out. */
   maxSystems?: number;
 }
 
-const DEFAULT_MAX_SYSTEMS = 300;
+const DEFAULT_MAX_SYSTEMS = 150;
+/** Most flow edges drawn with their names. */
+const EDGE_LABEL_LIMIT = 60;
+/** Most flow edges drawn at all. */
+const MAX_FLOW_EDGES = 400;
 const RED = '#b00020';
 const GREY = '#6b6b6b';
 
@@ -47,10 +51,14 @@ function escapeLine(text: string): string {
 class DotWriter {
   private readonly nodes: string[] = [];
   private readonly edges: string[] = [];
+  /** Flows per (from, to) pair: parallel flows are drawn as one edge, which keeps the layout affordable. */
+  private readonly flowEdges = new Map<string, { from: string; to: string; flows: number[] }>();
   private readonly systemsDrawn = new Set<number>();
   private readonly vendorsDrawn = new Set<number>();
   private outOfScope = false;
   private violations = false;
+  private labelsOmitted = false;
+  private edgesLeftOut = 0;
 
   constructor(private readonly g: IsmsGraph, private readonly marks: DiagramMarks) {}
 
@@ -109,13 +117,38 @@ class DotWriter {
 
   /** A data flow whose source is drawn; its destination is drawn by `target`. */
   flow(f: number, target: (w: number) => string): void {
-    const flow = this.g.flows[f]!;
     const from = `s${this.g.flowFrom[f]!}`;
     const w = this.g.flowToSystem[f]!;
     const to = w >= 0 ? target(w) : this.vendor(this.g.flowToVendor[f]!);
-    const violation = this.violationLines(flow.id);
-    const categories = flow.dataCategories.length ? flow.dataCategories.join(', ') : 'data not recorded';
-    this.edge(from, to, `color="${violation.length ? RED : '#333333'}", fontsize=10`, [flow.name, `(${categories})`, ...violation]);
+    const key = `${from}>${to}`;
+    const known = this.flowEdges.get(key);
+    if (known) known.flows.push(f);
+    else this.flowEdges.set(key, { from, to, flows: [f] });
+  }
+
+  /**
+   * One edge per pair of nodes. Graphviz lays out labelled edges as extra nodes, so past EDGE_LABEL_LIMIT edges
+   * only edges with a violation keep a label (the data map lists every flow by name).
+   */
+  private printFlows(): string[] {
+    const labelled = this.flowEdges.size <= EDGE_LABEL_LIMIT;
+    if (!labelled) this.labelsOmitted = true;
+    let edges = [...this.flowEdges.values()];
+    if (edges.length > MAX_FLOW_EDGES) {
+      // the layout time grows fast with edges: keep those with a violation first, say how many were left out
+      const marked = (e: (typeof edges)[number]) => (e.flows.some((f) => this.violationLines(this.g.flows[f]!.id).length) ? 0 : 1);
+      edges = edges.map((e) => ({ e, m: marked(e) })).sort((a, b) => a.m - b.m).slice(0, MAX_FLOW_EDGES).map((x) => x.e);
+      this.edgesLeftOut = this.flowEdges.size - MAX_FLOW_EDGES;
+    }
+    return edges.map(({ from, to, flows }) => {
+      const violation = flows.flatMap((f) => this.violationLines(this.g.flows[f]!.id));
+      const attrs = `color="${violation.length ? RED : '#333333'}", fontsize=10${violation.length ? ', penwidth=2' : ''}`;
+      if (!labelled && !violation.length) return `  ${from} -> ${to} [${attrs}];`;
+      const first = this.g.flows[flows[0]!]!;
+      const categories = first.dataCategories.length ? first.dataCategories.join(', ') : 'data not recorded';
+      const lines = flows.length === 1 ? [first.name, `(${categories})`] : [`${flows.length} flows: ${first.name}, …`];
+      return `  ${from} -> ${to} [${attrs}, label=${dotLabel(labelled ? [...lines, ...violation] : violation)}];`;
+    });
   }
 
   /** Dotted "hosts" edges from each drawn system's hosting vendor. */
@@ -137,6 +170,7 @@ class DotWriter {
   }
 
   print(title: string[]): string {
+    const flows = this.printFlows();
     const legend = [
       '  subgraph cluster_legend {',
       `    label=${dotLabel(['Legend'])}; fontsize=11; color="${GREY}";`,
@@ -144,15 +178,19 @@ class DotWriter {
       ...(this.outOfScope ? [`    legend_out [shape=box, style="rounded,filled,dashed", color="${GREY}", fillcolor="#f0f0f0", fontsize=10, label=${dotLabel(['OUT OF ISMS SCOPE', 'dashed grey border'])}];`] : []),
       ...(this.violations ? [`    legend_bad [shape=box, style="rounded,filled", color="${RED}", fillcolor="#fdecee", penwidth=2.5, fontsize=10, label=${dotLabel(['VIOLATION / FINDING', 'red border, named in the node'])}];`] : []),
       `    legend_vendor [shape=component, style=filled, color="#5b3f8c", fillcolor="#f4effa", fontsize=10, label=${dotLabel(['vendor'])}];`,
+      ...(this.edgesLeftOut ? [`    legend_edges [shape=note, fontsize=10, label=${dotLabel([`${this.edgesLeftOut} more flow edges not drawn`, 'the data map lists every flow'])}];`] : []),
+      ...(this.labelsOmitted ? [`    legend_labels [shape=note, fontsize=10, label=${dotLabel([`${this.flowEdges.size} flow edges: names left out`, 'the data map lists every flow'])}];`] : []),
       '  }',
     ];
     return [
       'digraph isms {',
-      `  graph [rankdir=LR, fontname="Helvetica", fontsize=14, labelloc=t, label=${dotLabel(title)}];`,
+      // mclimit and nslimit bound Graphviz's crossing-minimisation and ranking passes: a readable layout in bounded time
+      `  graph [rankdir=LR, fontname="Helvetica", fontsize=14, labelloc=t, mclimit=0.3, nslimit=2, nslimit1=2, label=${dotLabel(title)}];`,
       '  node [fontname="Helvetica", fontsize=11];',
       '  edge [fontname="Helvetica"];',
       ...this.nodes,
       ...this.edges,
+      ...flows,
       ...legend,
       '}',
       '',
