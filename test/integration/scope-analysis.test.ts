@@ -195,6 +195,8 @@ describe('scope analysis API', () => {
     expect(svg.body).toMatch(/^<\?xml[^>]*>\s*<!DOCTYPE svg/);
     expect(svg.body).toMatch(/<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(svg.body.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(xmlProblem(svg.body)).toBeNull();
+    expect(xmlProblem('<svg><g></svg>')).not.toBeNull(); // the check itself can fail
     for (const s of map.systems) expect(svg.body).toContain(xmlText(s.name));
     const dot = await get(engineer, `/api/diagrams/tenants/${viewerTenant.id}.dot`);
     expect(dot.statusCode).toBe(200);
@@ -210,6 +212,7 @@ describe('scope analysis API', () => {
     expect(svg.statusCode).toBe(200);
     expect(svg.headers['content-type']).toBe('image/svg+xml');
     for (const s of own) expect(svg.body).toContain(xmlText(s.name));
+    expect(xmlProblem(svg.body)).toBeNull();
     expect(svg.body).toContain('OUT OF ISMS SCOPE');
     expect(svg.body).toContain('FINDING: ');
     expect(svg.body).toContain('Legend');
@@ -289,6 +292,7 @@ describe('diagrams of hostile names', () => {
       const r = await as(h, s.tokens.owner, { method: 'GET', url });
       expect(r.statusCode, r.body).toBe(200);
       expect(r.body).not.toMatch(/<script|<img|<b>|<[^>]*\son\w+=/i);
+      expect(xmlProblem(r.body)).toBeNull();
       expect(r.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(r.body).toContain('back\\slash');
       expect(r.body).toContain('\\N');
@@ -299,6 +303,28 @@ describe('diagrams of hostile names', () => {
     }
   });
 });
+
+/**
+ * XML well-formedness, enough for an SVG: tags nest and close in order, attributes are quoted, and text holds no
+ * raw `<` and no `&` outside an entity. Returns the first problem, or null.
+ */
+function xmlProblem(xml: string): string | null {
+  const body = xml.replace(/<\?xml[^>]*\?>/, '').replace(/<!DOCTYPE[^>]*>/, '').replace(/<!--[\s\S]*?-->/g, '');
+  const stack: string[] = [];
+  const tag = /<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+="[^"<]*")*)\s*(\/?)>/g;
+  let at = 0;
+  for (let m = tag.exec(body); m; m = tag.exec(body)) {
+    const text = body.slice(at, m.index);
+    if (text.includes('<')) return `raw < before offset ${m.index}: ${text.slice(0, 80)}`;
+    if (/&(?!(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);)/.test(text)) return `bare & in text: ${text.slice(0, 80)}`;
+    at = m.index + m[0].length;
+    if (m[4]) continue;
+    if (!m[1]) stack.push(m[2]!);
+    else if (stack.pop() !== m[2]) return `</${m[2]}> closes the wrong element at offset ${m.index}`;
+  }
+  if (body.slice(at).trim()) return `text after the root element: ${body.slice(at, at + 80)}`;
+  return stack.length ? `unclosed <${stack.join('>, <')}>` : null;
+}
 
 /** How Graphviz writes a text in SVG. */
 function xmlText(text: string): string {
