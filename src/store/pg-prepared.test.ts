@@ -116,6 +116,15 @@ pgOnly('withContext on PostgreSQL: one connection reused across organizations, w
   });
   afterAll(async () => { await database?.close(); });
 
+  it('runs with JIT off (short index scans; compiling cost more than the query) while the URL\'s own options still apply', async () => {
+    const settings = await withContext(db, ctx(orgs[0]!.org.orgId), async (trx) => ({
+      jit: (await sql<{ jit: string }>`SHOW jit`.execute(trx)).rows[0]!.jit,
+      planCache: (await sql<{ plan_cache_mode: string }>`SHOW plan_cache_mode`.execute(trx)).rows[0]!.plan_cache_mode,
+      role: (await sql<{ current_user: string }>`SELECT current_user`.execute(trx)).rows[0]!.current_user,
+    }));
+    expect(settings).toEqual({ jit: 'off', planCache: 'force_generic_plan', role: 'tenantproof_app' });
+  });
+
   it('each organization sees exactly its own rows, however the two alternate on the connection', async () => {
     for (let i = 0; i < 12; i++) {
       const me = orgs[i % 2]!;
