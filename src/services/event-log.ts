@@ -46,11 +46,15 @@ async function page(trx: Trx, q: Omit<EventQuery, 'limit'> & { limit: number }):
       'e.idx', 'e.occurred_at', 'e.at', 'e.source', 'e.source_event_id', 'e.tenant_id', 't.slug as tenant_slug', 'e.actor',
       'e.actor_internal', 'e.action', 'e.system_id', 's.slug as system_slug', 'e.outcome', 'e.payload', 'e.expired_at',
     ])
-    .where('e.kind', '=', 'event');
+    // A literal, not a parameter: the events' indexes are partial (WHERE kind = 'event'), and a prepared statement's
+    // generic plan can use them only when the predicate is in its text. With `kind = $1`, a tenant's investigation
+    // on a 10M-event ledger read and sorted every entry of the tenant (14 s; bench:ledger).
+    .where(sql<boolean>`e.kind = 'event'`);
   if (q.tenant) query = query.where('e.tenant_id', '=', await tenantIdOf(trx, q.tenant));
   if (q.system) query = query.where('e.system_id', '=', await systemIdOf(trx, q.system));
   if (q.actor) query = query.where('e.actor', '=', q.actor);
-  if (q.actorType) query = query.where('e.actor_internal', '=', q.actorType === 'internal');
+  // Literals (two values only), so the partial index of external actors' events serves generic plans too.
+  if (q.actorType) query = query.where(q.actorType === 'internal' ? sql<boolean>`e.actor_internal = true` : sql<boolean>`e.actor_internal = false`);
   if (q.action) query = query.where('e.action', '=', q.action);
   if (q.outcome) query = query.where('e.outcome', '=', q.outcome);
   if (q.source) query = query.where('e.source', '=', q.source);
