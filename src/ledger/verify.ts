@@ -46,10 +46,23 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
     for (let i = stack.length - 2; i >= 0; i--) r = nodeHash(stack[i]!.hash, r);
     return r;
   };
+  // The next batch is read while this one is checked, so the database and the hashing overlap.
+  const read = (from: number) => {
+    const to = Math.min(size, from + BATCH);
+    const batch = Promise.all([
+      sql<any>`SELECT idx, payload, salt, expired_at, at, tenant_id, kind, action, object_type, object_id, actor, summary, occurred_at, source, source_event_id, system_id, actor_internal, outcome FROM ledger_entries WHERE org_id = ${orgId} AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx),
+      sql<any>`SELECT idx, hash FROM ledger_nodes WHERE org_id = ${orgId} AND level = 0 AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx),
+    ]);
+    batch.catch(() => undefined); // a read still in flight when verification stops early must not go unhandled
+    return batch;
+  };
+  let ahead = size > 0 ? read(0) : null;
   for (let from = 0; from < size; from += BATCH) {
     const to = Math.min(size, from + BATCH);
-    const entries = (await sql<any>`SELECT idx, payload, salt, expired_at, at, tenant_id, kind, action, object_type, object_id, actor, summary, occurred_at, source, source_event_id, system_id, actor_internal, outcome FROM ledger_entries WHERE org_id = ${orgId} AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx)).rows;
-    const leaves = (await sql<any>`SELECT idx, hash FROM ledger_nodes WHERE org_id = ${orgId} AND level = 0 AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx)).rows;
+    const [entryRows, leafRows] = await ahead!;
+    ahead = to < size ? read(to) : null;
+    const entries = entryRows.rows;
+    const leaves = leafRows.rows;
     const completed: Array<{ level: number; idx: number; hash: Buffer }> = []; // interior nodes this batch completes
     for (let i = from; i < to; i++) {
       const e = entries[i - from];
