@@ -19,7 +19,11 @@ import { allResources } from '../store/resource-store.js';
  */
 interface Cached { size: number; graph: IsmsGraph }
 
-const MAX_CACHED = 16;
+/**
+ * A 10,000-system graph with its memoized reports holds a few hundred MB at most (bench:analysis peaks at 432 MB
+ * RSS for everything at once); a viewer's graph is nearly as large (every shared system), so few are kept.
+ */
+const MAX_CACHED = 6;
 const caches = new WeakMap<Kysely<any>, Map<string, Cached>>();
 
 /** Every object of the analyses, loaded in one transaction (consistent with each other). */
