@@ -13,6 +13,8 @@ import { SCOPE_RULES } from '../model/scope/rules/index.js';
 import { tenantDataMap, type TenantDataMap } from '../model/scope/tenant-data.js';
 import type { TenantTier } from '../model/tenant.js';
 import { renderSvg } from '../reports/diagram-svg.js';
+import { servicesOutsideScope } from '../store/scope-statement.js';
+import { asActor } from './resources.js';
 import { loadGraph, memoPerGraph } from './scope-graph.js';
 
 /** A page of an analysis list: the analyses are computed whole, then paged by position. */
@@ -27,16 +29,19 @@ export interface LintInputs {
 }
 
 /**
- * The lint options of an organization, in one place for the API and `tenantproof lint --org`. The scope
- * statement's out-of-scope services, approved exceptions and isolation tests join here when their stores
- * exist: each is one more field read in the actor's context (hence `db` and `actor`, unused until then).
+ * The lint options of an organization, in one place for the API and `tenantproof lint --org`: the caller's inputs
+ * plus the organization's own records, read in the actor's context. Today that is the scope statement: services
+ * its current version does not cover are outside the ISMS (before a first version, every service is in scope).
+ * Approved exceptions and isolation test results join here when their stores exist.
  */
-export async function lintOptionsFor(_db: Kysely<any>, _actor: Actor, inputs: LintInputs): Promise<LintOptions> {
+export async function lintOptionsFor(db: Kysely<any>, actor: Actor, inputs: LintInputs): Promise<LintOptions> {
+  const outside = await asActor(db, actor, (trx) => servicesOutsideScope(trx));
   return {
     today: inputs.today ?? new Date().toISOString().slice(0, 10),
     isolationTestMaxAgeDays: inputs.isolationTestMaxAgeDays ?? DEFAULT_ISOLATION_TEST_MAX_AGE_DAYS,
     ...(inputs.reviewMaxAgeMonths ? { reviewMaxAgeMonths: inputs.reviewMaxAgeMonths } : {}),
     ...(inputs.disabledRules?.length ? { disabledRules: inputs.disabledRules } : {}),
+    ...(outside && outside.length ? { outOfScopeServiceIds: outside } : {}),
   };
 }
 

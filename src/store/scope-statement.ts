@@ -35,6 +35,20 @@ export async function currentVersion(trx: Trx): Promise<number> {
   return Number(row?.v ?? 0);
 }
 
+/**
+ * Services of the organization that the current scope statement does not cover (the scope linter treats them as
+ * outside the ISMS); null before the first version is approved, when every service counts as in scope.
+ */
+export async function servicesOutsideScope(trx: Trx): Promise<string[] | null> {
+  const version = await currentVersion(trx);
+  if (version === 0) return null;
+  const rows = await sql<{ id: string }>`
+    SELECT s.id FROM services s
+    WHERE NOT EXISTS (SELECT 1 FROM scope_statement_services c WHERE c.org_id = s.org_id AND c.version = ${version} AND c.service_id = s.id)
+    ORDER BY s.id`.execute(trx);
+  return rows.rows.map((r) => r.id);
+}
+
 const statementColumns = [
   's.version', 's.text', 's.locations', 's.teams', 's.exclusions', 's.approved_at', 's.approved_by', 's.approved_by_user',
   's.change_request_id', 'r.number as change_request_number', 'r.title as change_request_title',

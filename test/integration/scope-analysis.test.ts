@@ -271,6 +271,31 @@ describe('scope analysis API', () => {
     expect(renamed.items.some((f: any) => f.subject.name === 'Renamed object store')).toBe(true);
     expect(before.total).toBe((await ok(owner, `/api/scope/findings?today=${TODAY}&rule=exclusion-without-justification`)).total);
   });
+
+  it('a service the approved scope statement leaves out is outside the ISMS for the linter', async () => {
+    const rule = 'service-depends-on-excluded-system';
+    const before = await ok(owner, `/api/scope/findings?today=${TODAY}&rule=${rule}&limit=500`);
+    expect(before.total).toBeGreaterThan(0);
+    const named = new Set<string>(before.items.flatMap((f: any) => f.path.filter((p: any) => p.kind === 'service').map((p: any) => p.id)));
+    const left = services.find((x) => named.has(x.id))!;
+    const post = async (token: string, url: string, payload: unknown) => {
+      const r = await as(h, token, { method: 'POST', url, payload: payload as any });
+      expect(r.statusCode, `${url}: ${r.body.slice(0, 300)}`).toBeLessThan(300);
+      return r.json();
+    };
+    const request = await post(engineer, '/api/scope/change-requests', {
+      title: `Scope without ${left.name}`, kind: 'other',
+      impact: { assets: 'none', risks: 'none', controls: 'none', tenants: 'none' },
+      proposed: { text: 'Managed services of the provider, except one.', serviceIds: services.filter((x) => x.id !== left.id).map((x) => x.id), locations: [], teams: [], exclusions: [] },
+    });
+    await post(engineer, `/api/scope/change-requests/${request.id}/submit`, {});
+    await post(owner, `/api/scope/change-requests/${request.id}/approve`, {});
+    const after = await ok(owner, `/api/scope/findings?today=${TODAY}&rule=${rule}&limit=500`);
+    // the left-out service no longer makes its excluded systems a finding; the other services still do
+    expect(after.items.some((f: any) => f.objects.includes(left.id))).toBe(false);
+    const stillNamed = before.items.filter((f: any) => f.objects.some((id: string) => id !== left.id && services.some((x) => x.id === id)));
+    expect(after.total).toBe(stillNamed.length);
+  });
 });
 
 describe('diagrams of hostile names', () => {
