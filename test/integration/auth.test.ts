@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withContext } from '../../src/store/database.js';
 import { as, memberToken, PASSWORD, seedOrg, startHarness, unique, type Harness, type SeededOrg } from '../support/harness.js';
 import { fillPath, ISOLATION_ROUTES, type World } from '../support/isolation-routes.js';
+import { seedScope } from '../support/scope-seed.js';
 
 /** Logging in, sessions and CSRF, API tokens, throttling, and what each role may do. */
 describe('authentication and roles', () => {
@@ -29,6 +30,7 @@ describe('authentication and roles', () => {
   beforeAll(async () => {
     h = await startHarness();
     s = await seedOrg(h, 'auth');
+    await seedScope(h, s); // scope change requests for the write routes that name one
   });
   afterAll(async () => { await h?.close(); });
 
