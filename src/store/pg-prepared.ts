@@ -124,8 +124,9 @@ export class PreparingClient extends pg.Client {
     // Both answers can arrive in one read, the statement's before `first`'s handler has run: mark `second` as
     // handled now (its result or error is still what the caller gets when the opening succeeded).
     second.catch(() => undefined);
-    // If the opening failed, the statement failed too (aborted transaction); the opening's error is the one that matters.
-    return first.then(() => second);
+    // If the opening failed, the statement failed too (aborted transaction); the opening's error is the one that
+    // matters. It is reported once the statement's answer is in too, so nothing is in flight when the caller goes on.
+    return first.then(() => second, async (error: unknown) => { await second.catch(() => undefined); throw error; });
   }
 
   #internals(): PgConnectionInternals | undefined {
