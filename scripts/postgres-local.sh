@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start a throwaway PostgreSQL 15 on 127.0.0.1 for tests and benchmarks (installs it from Debian if missing).
-# Prints the DATABASE_URL to use. Usage: scripts/postgres-local.sh [port] [datadir]
+# Prints the DATABASE_URL to use. Usage: [PG_SHARED_BUFFERS=4GB] scripts/postgres-local.sh [port] [datadir]
+# (shared_buffers applies when this starts the server; the default is PostgreSQL's own, 128MB)
 set -euo pipefail
 PORT="${1:-55432}"
 PGDATA_DIR="${2:-/tmp/tenantproof-pg-$PORT}"
@@ -29,6 +30,6 @@ if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
 fi
 if ! "${RUN[@]}" "$BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
   "${RUN[@]}" "$BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=/tmp -c max_connections=200 -c fsync=off -c synchronous_commit=off" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=/tmp -c max_connections=200 -c fsync=off -c synchronous_commit=off -c shared_buffers=${PG_SHARED_BUFFERS:-128MB}" start >/dev/null
 fi
 echo "postgres://postgres@127.0.0.1:$PORT/postgres"
