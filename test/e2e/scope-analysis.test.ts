@@ -1,51 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, WEB_DIST } from '../../src/api/app.js';
-import { loadConfig } from '../../src/config.js';
 import { applyBundle } from '../../src/services/bundle.js';
 import { findOrg, operatorActor, type OrgRef } from '../../src/services/provisioning.js';
-import type { Database } from '../../src/store/database.js';
-import { memberToken, openTestDatabase, PASSWORD, unique, type Harness } from '../support/harness.js';
+import { failWithoutChromiumInCi, haveChromium, startBrowserWorld, visible as visibleWithin, type BrowserWorld } from '../support/browser.js';
+import { memberToken, unique } from '../support/harness.js';
 
 /**
- * The scope analyses in a real browser (Debian's Chromium; skipped without it on a workstation, failed in CI):
+ * The scope analyses in a real browser (test/support/browser.ts: Debian's Chromium; skipped without it on a
+ * workstation, failed in CI):
  * an auditor goes from the dashboard tile to the findings, filters them (the URL keeps the filter), follows a
  * finding's path to an object, sees blast radius, residency and a tenant's diagram; a tenant-viewer sees its own
  * tenant's diagram and no org-wide page.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) {
-  describe('scope analyses in a browser', () => {
-    it('needs Chromium', () => { throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium`); });
-  });
-}
+failWithoutChromiumInCi('scope analyses in a browser');
 
-const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 15_000 });
+/** Diagrams are drawn on the first request (Graphviz's WebAssembly loads then): a longer wait than elsewhere. */
+const visible = (locator: Locator) => visibleWithin(locator, 15_000);
 
 describe.skipIf(!haveChromium)('scope analyses in a browser', () => {
-  let database: Database;
-  let app: FastifyInstance;
-  let browser: Browser;
+  let world: BrowserWorld;
   let base: string;
   let org: OrgRef;
   let auditor: string;
   let viewer: string;
   let viewerTenant: { id: string; name: string };
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   const login = async (email: string): Promise<Page> => {
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(base);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel('Password').press('Enter');
-    await visible(page.getByRole('button', { name: 'Log out' }));
+    const page = await world.newPage();
+    await world.login(page, email);
     return page;
   };
   const diagramLoaded = (page: Page) => page.locator('figure.diagram img').evaluate(async (img: HTMLImageElement) => {
@@ -54,33 +39,22 @@ describe.skipIf(!haveChromium)('scope analyses in a browser', () => {
   });
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web/dist is not built: run `npm run build:web` (npm test does it first)');
-    database = await openTestDatabase();
-    const config = loadConfig({});
-    app = await buildApp({ db: database.db, config });
-    const h: Harness = { database, app, config, close: async () => {} };
-    const slug = unique('northwind');
-    const text = readFileSync(new URL('../../examples/northwind-msp.yaml', import.meta.url), 'utf8').replace('slug: northwind-msp', `slug: ${slug}`);
-    await applyBundle(database.db, operatorActor(randomUUID()), text, { file: 'northwind-msp.yaml', createOrganization: { isDemo: false } });
-    org = (await findOrg(database.db, slug))!;
-    auditor = (await memberToken(h, org, 'auditor')).email;
-    const tenants = (await app.inject({ method: 'GET', url: '/api/tenants?limit=200', headers: { authorization: `Bearer ${(await memberToken(h, org, 'owner')).token}` } })).json().items;
-    viewerTenant = tenants.find((t: any) => t.slug === 'aurelia-water');
-    viewer = (await memberToken(h, org, 'tenant-viewer', viewerTenant.id)).email;
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    world = await startBrowserWorld(async (h) => {
+      const { database, app } = h;
+      const slug = unique('northwind');
+      const text = readFileSync(new URL('../../examples/northwind-msp.yaml', import.meta.url), 'utf8').replace('slug: northwind-msp', `slug: ${slug}`);
+      await applyBundle(database.db, operatorActor(randomUUID()), text, { file: 'northwind-msp.yaml', createOrganization: { isDemo: false } });
+      org = (await findOrg(database.db, slug))!;
+      auditor = (await memberToken(h, org, 'auditor')).email;
+      const tenants = (await app.inject({ method: 'GET', url: '/api/tenants?limit=200', headers: { authorization: `Bearer ${(await memberToken(h, org, 'owner')).token}` } })).json().items;
+      viewerTenant = tenants.find((t: any) => t.slug === 'aurelia-water');
+      viewer = (await memberToken(h, org, 'tenant-viewer', viewerTenant.id)).email;
     });
+    base = world.base;
+    pageErrors = world.pageErrors;
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await database?.close();
-  });
+  afterAll(async () => { await world?.close(); });
 
   it('an auditor reads findings, blast radius, residency and a tenant\u2019s diagram; a tenant-viewer only its own diagram', async () => {
     const page = await login(auditor);

@@ -1,68 +1,35 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, WEB_DIST } from '../../src/api/app.js';
-import { loadConfig } from '../../src/config.js';
-import type { Database } from '../../src/store/database.js';
-import { openTestDatabase, PASSWORD, seedOrg, type SeededOrg } from '../support/harness.js';
+import { failWithoutChromiumInCi, haveChromium, startBrowserWorld, visible, type BrowserWorld } from '../support/browser.js';
+import { seedOrg, type SeededOrg } from '../support/harness.js';
 
 /**
- * The scope journey in a real browser (as test/e2e/web.test.ts: Debian's Chromium, skipped without it on a
+ * The scope journey in a real browser (test/support/browser.ts: Debian's Chromium, skipped without it on a
  * workstation, failed in CI): an engineer proposes the first scope statement, is told beside the field that an
  * exclusion needs its justification, submits, and cannot approve; the ISMS manager signs it off; a tenant's
  * viewer then reads the statement and nothing of the change requests.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) {
-  describe('scope pages in a browser', () => {
-    it('needs Chromium', () => { throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium`); });
-  });
-}
-
-const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 10_000 });
+failWithoutChromiumInCi('scope pages in a browser');
 
 describe.skipIf(!haveChromium)('scope pages in a browser', () => {
-  let database: Database;
-  let app: FastifyInstance;
-  let browser: Browser;
+  let world: BrowserWorld;
   let base: string;
   let s: SeededOrg;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   const login = async (email: string): Promise<Page> => {
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(base);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel('Password').press('Enter');
-    await visible(page.getByRole('button', { name: 'Log out' }));
+    const page = await world.newPage();
+    await world.login(page, email);
     return page;
   };
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web/dist is not built: run `npm run build:web` (npm test does it first)');
-    database = await openTestDatabase();
-    const config = loadConfig({});
-    app = await buildApp({ db: database.db, config });
-    s = await seedOrg({ database, app, config, close: async () => {} }, 'web-scope');
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-    });
+    world = await startBrowserWorld(async (h) => { s = await seedOrg(h, 'web-scope'); });
+    base = world.base;
+    pageErrors = world.pageErrors;
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await database?.close();
-  });
+  afterAll(async () => { await world?.close(); });
 
   it('an engineer proposes, an ISMS manager signs off, a tenant-viewer reads the statement only', async () => {
     const engineer = await login(s.emails.engineer!);

@@ -1,84 +1,50 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, WEB_DIST } from '../../src/api/app.js';
-import { loadConfig } from '../../src/config.js';
-import type { Database } from '../../src/store/database.js';
-import { openTestDatabase, PASSWORD, seedOrg, unique, type SeededOrg } from '../support/harness.js';
+import { failWithoutChromiumInCi, haveChromium, startBrowserWorld, visible, type BrowserWorld } from '../support/browser.js';
+import { seedOrg, unique, type SeededOrg } from '../support/harness.js';
 
 /**
- * The web app in a real browser (Debian's Chromium driven by playwright-core; never a downloaded browser),
- * against the real server and database (PGlite, or PostgreSQL when the run has one). Without /usr/bin/chromium
- * the test is skipped on a workstation and FAILS in CI, so a missing browser can never pass as green.
+ * The web app in a real browser (test/support/browser.ts: Debian's Chromium, the real server and database).
+ * Without /usr/bin/chromium the test is skipped on a workstation and FAILS in CI.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) {
-  describe('web app in a browser', () => {
-    it('needs Chromium', () => { throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium`); });
-  });
-}
+failWithoutChromiumInCi('web app in a browser');
 
-/** Wait until the element is visible; fails the test after 10 s. */
-const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 10_000 });
 /** The text of the first cell of every row of a table (the object's name). */
 const firstCells = (table: Locator) => table.locator('tbody tr td:first-child').allTextContents();
 /** The id or class of the focused element. */
 const focused = (page: Page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.className || document.activeElement?.tagName);
 
 describe.skipIf(!haveChromium)('web app in a browser', () => {
-  let database: Database;
+  let world: BrowserWorld;
   let app: FastifyInstance;
-  let browser: Browser;
   let base: string;
   let s: SeededOrg;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
-  const newPage = async () => {
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    return page;
-  };
+  const newPage = () => world.newPage();
   /** Log in through the form, submitting it with Enter. */
-  const login = async (page: Page, email: string) => {
-    await page.goto(base);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel('Password').press('Enter');
-    await visible(page.getByRole('button', { name: 'Log out' }));
-  };
+  const login = (page: Page, email: string) => world.login(page, email);
   const api = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
     app.inject({ method, url, payload: payload as object, headers: { authorization: `Bearer ${s.tokens.owner}` } });
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web/dist is not built: run `npm run build:web` (npm test does it first)');
-    database = await openTestDatabase();
-    const config = loadConfig({});
-    app = await buildApp({ db: database.db, config });
-    // seedOrg adds a member of every role, each with the harness PASSWORD, and tenants A and B
-    s = await seedOrg({ database, app, config, close: async () => {} }, 'web');
-    // one event per tenant, so the tenant-viewer's ledger list has something of tenant B's to leak
-    const now = new Date().toISOString();
-    const event = (tenant: string, actor: string, target: string) =>
-      ({ time: now, source: 'rmm', sourceEventId: `${tenant}-1`, tenant, actor, actorType: 'internal', action: 'admin-action', target, outcome: 'success' });
-    const ingested = await api('POST', '/api/events', [event('tenant-a', 'tech-a@provider.test', 'dedicated-a'), event('tenant-b', 'tech-b@provider.test', 'dedicated-b')]);
-    expect(ingested.statusCode, ingested.body).toBeLessThan(300);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    world = await startBrowserWorld(async (h) => {
+      app = h.app;
+      // seedOrg adds a member of every role, each with the harness PASSWORD, and tenants A and B
+      s = await seedOrg(h, 'web');
+      // one event per tenant, so the tenant-viewer's ledger list has something of tenant B's to leak
+      const now = new Date().toISOString();
+      const event = (tenant: string, actor: string, target: string) =>
+        ({ time: now, source: 'rmm', sourceEventId: `${tenant}-1`, tenant, actor, actorType: 'internal', action: 'admin-action', target, outcome: 'success' });
+      const ingested = await api('POST', '/api/events', [event('tenant-a', 'tech-a@provider.test', 'dedicated-a'), event('tenant-b', 'tech-b@provider.test', 'dedicated-b')]);
+      expect(ingested.statusCode, ingested.body).toBeLessThan(300);
     });
+    base = world.base;
+    pageErrors = world.pageErrors;
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await database?.close();
-  });
+  afterAll(async () => { await world?.close(); });
 
   it('an ISMS manager logs in, creates a tenant through the form and sees it listed; a taken slug is shown at its field', async () => {
     const page = await newPage();
