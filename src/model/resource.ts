@@ -1,7 +1,8 @@
 import type { TObject, TSchema } from '@sinclair/typebox';
 
 /** The ISMS objects that share the generic create/read/update/delete/list machinery. */
-export type ResourceName = 'services' | 'vendors' | 'tenants' | 'systems' | 'data-flows';
+export type ResourceName = 'services' | 'vendors' | 'tenants' | 'systems' | 'data-flows'
+  | 'control-implementations' | 'evidence' | 'control-exceptions' | 'risks' | 'interested-parties' | 'processing-activities';
 
 /** A field holding the id of one other object, stored as a column with a composite (org_id, id) foreign key. */
 export interface ReferenceField {
@@ -54,6 +55,13 @@ export interface ResourceDefinition {
   sortable: string[];
   /** Columns searched by the `q` parameter. */
   searchable: string[];
+  /**
+   * Rules across fields that JSON Schema cannot say, checked on the merged object before every write; throw an
+   * AppError naming the field. Catalog ids (Annex A controls, GDPR articles) are checked here too.
+   */
+  check?: (obj: Record<string, unknown>) => void;
+  /** The property naming the customer tenant an object belongs to (change records carry it), if any. */
+  tenantField?: string;
 }
 
 /** camelCase property → snake_case column. */

@@ -49,6 +49,7 @@ function defaultDescribe(field: string, id: string): string {
 
 /** Rules across fields that JSON Schema cannot say; checked on the merged object, before writing. */
 export function checkRules(def: ResourceDefinition, obj: Obj): void {
+  def.check?.(obj);
   if (def.name === 'data-flows') {
     const field = dataFlowDestinationError(obj);
     if (field) throw new AppError('invalid_value', 'A data flow goes to exactly one destination: set toSystemId or toVendorId, not both.', field);
@@ -83,7 +84,8 @@ async function checkTenantDeletable(trx: Transaction<any>, id: string): Promise<
 
 /** The tenant a change concerns, for the audit trail. */
 function tenantOf(def: ResourceDefinition, obj: Obj): string | null {
-  return def.name === 'tenants' ? (obj.id as string) : null;
+  if (def.name === 'tenants') return obj.id as string;
+  return def.tenantField ? ((obj[def.tenantField] as string | null | undefined) ?? null) : null;
 }
 
 export async function listObjects(db: Kysely<any>, actor: Actor, def: ResourceDefinition, query: ListQuery): Promise<Page<Obj>> {
