@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { BUNDLE_SECTIONS } from '../services/bundle-sections.js';
 import { BUNDLE_API_VERSION, BUNDLE_KIND, bundleSchema, itemToInput } from './bundle.js';
 import { fieldPath, type BundleSource, type PathSegment, type SourceProblem } from './bundle-source.js';
 import { RESOURCES } from './index.js';
@@ -11,6 +12,8 @@ type Obj = Record<string, unknown>;
 export interface ParsedBundle {
   organization: { slug: string; name: string };
   sections: Map<ResourceName, Obj[]>;
+  /** Items of each non-generic section the bundle contains (services/bundle-sections.ts), by section key; absent sections are absent. */
+  extraSections: Map<string, Obj[]>;
 }
 
 /** One bundle item ready to store: API input with ids, and the id it has (stored already, or newly assigned). */
@@ -30,7 +33,17 @@ export type SlugIndex = Map<ResourceName, Map<string, string>>;
 const MAX_PROBLEMS = 50;
 const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
-const validateSchema = ajv.compile(bundleSchema());
+/**
+ * Compiled on first use, not at import: the non-generic sections are registered by the services that own them
+ * (services/bundle-sections.ts imports them), and some of those import this module back. The offline readers
+ * (lint, the scope analyses of a file) validate the same sections as apply, so that a bundle with an SoA or a
+ * risk method is read alike everywhere; only the schemas are used here, never the sections' database code.
+ */
+let compiled: ReturnType<typeof ajv.compile> | undefined;
+function validateSchema(value: unknown): boolean {
+  compiled ??= ajv.compile(bundleSchema(BUNDLE_SECTIONS));
+  return compiled(value) as boolean;
+}
 
 /** Check the document against the bundle schema and for duplicate slugs; every problem names its line and field. */
 export function checkBundle(source: BundleSource): { bundle: ParsedBundle | null; problems: SourceProblem[] } {
@@ -44,7 +57,7 @@ export function checkBundle(source: BundleSource): { bundle: ParsedBundle | null
     return { bundle: null, problems };
   }
   if (!validateSchema(value)) {
-    for (const e of usefulErrors(validateSchema.errors ?? [])) {
+    for (const e of usefulErrors(compiled!.errors ?? [])) {
       const [path, message, key] = describe(e);
       add(path, message, key);
     }
@@ -63,15 +76,19 @@ export function checkBundle(source: BundleSource): { bundle: ParsedBundle | null
     });
     sections.set(def.name, items);
   }
+  const extraSections = new Map<string, Obj[]>();
+  for (const section of BUNDLE_SECTIONS) {
+    if (Array.isArray(doc[section.key])) extraSections.set(section.key, doc[section.key] as Obj[]);
+  }
   const org = doc.organization as { slug: string; name: string };
-  return { bundle: problems.length ? null : { organization: { slug: org.slug, name: org.name }, sections }, problems };
+  return { bundle: problems.length ? null : { organization: { slug: org.slug, name: org.name }, sections, extraSections }, problems };
 }
 
 /**
  * Resolve every slug reference of the bundle against its own items and the objects already stored (`stored`).
  * Items not yet stored get an id from `newId`. A reference to nothing is a problem naming its line.
  */
-export function resolveBundle(source: BundleSource, bundle: ParsedBundle, stored: SlugIndex, newId: () => string): { items: ResolvedItem[]; problems: SourceProblem[] } {
+export function resolveBundle(source: BundleSource, bundle: ParsedBundle, stored: SlugIndex, newId: () => string): { items: ResolvedItem[]; problems: SourceProblem[]; index: SlugIndex } {
   const index: SlugIndex = new Map();
   const planned: Array<Omit<ResolvedItem, 'input'> & { item: Obj }> = [];
   for (const def of RESOURCES) {
@@ -98,7 +115,7 @@ export function resolveBundle(source: BundleSource, bundle: ParsedBundle, stored
     const { item: _item, ...rest } = p;
     items.push({ ...rest, input });
   }
-  return { items, problems };
+  return { items, problems, index };
 }
 
 /** Ajv reports every branch of a union; keep the most specific error per place. */

@@ -46,10 +46,17 @@ export function bundleItemSchema(def: ResourceDefinition): TObject {
 
 export const BundleOrganization = Type.Object({ slug: Slug, name: Name }, { additionalProperties: false });
 
-/** The whole bundle document. */
-export function bundleSchema(): TObject {
+/** A non-generic section of the bundle as far as the schema is concerned: its key and the schema of one item. */
+export interface BundleSectionSchema { key: string; item: TSchema }
+
+/** The whole bundle document: the generic resources, then the non-generic sections (services/bundle-sections.ts). */
+export function bundleSchema(extraSections: readonly BundleSectionSchema[] = []): TObject {
   const sections: Record<string, TSchema> = {};
   for (const def of RESOURCES) sections[def.bundleKey] = Type.Optional(Type.Array(bundleItemSchema(def), { maxItems: MAX_BUNDLE_ITEMS }));
+  for (const section of extraSections) {
+    if (section.key in sections || ['apiVersion', 'kind', 'organization'].includes(section.key)) throw new Error(`bundle section ${section.key} is defined twice`);
+    sections[section.key] = Type.Optional(Type.Array(section.item, { maxItems: MAX_BUNDLE_ITEMS }));
+  }
   return Type.Object(
     {
       apiVersion: Type.Literal(BUNDLE_API_VERSION),

@@ -11,6 +11,7 @@ import { RESOURCES } from '../model/index.js';
 import type { ResourceDefinition, ResourceName } from '../model/resource.js';
 import { recordChange } from '../ledger/record.js';
 import { allResources } from '../store/resource-store.js';
+import { BUNDLE_SECTIONS, type BundleSection } from './bundle-sections.js';
 import { asActor, changedFields, createWithin, updateWithin } from './resources.js';
 
 type Obj = Record<string, unknown>;
@@ -42,6 +43,7 @@ class DryRunRollback extends Error {
 export async function exportBundle(db: Kysely<any>, actor: Actor): Promise<string> {
   authorize(actor, 'read', 'bundle');
   for (const def of RESOURCES) authorize(actor, 'read', def.name);
+  for (const section of BUNDLE_SECTIONS) authorize(actor, 'read', section.subject);
   return asActor(db, actor, async (trx) => {
     const org = await trx.selectFrom('orgs').select(['slug', 'name']).executeTakeFirstOrThrow();
     const objects = new Map<ResourceName, Obj[]>();
@@ -54,6 +56,7 @@ export async function exportBundle(db: Kysely<any>, actor: Actor): Promise<strin
     const slugOf = (target: ResourceName, id: string) => slugs.get(target)?.get(id) ?? id;
     const doc: Obj = { apiVersion: BUNDLE_API_VERSION, kind: BUNDLE_KIND, organization: { slug: org.slug, name: org.name } };
     for (const def of RESOURCES) doc[def.bundleKey] = objects.get(def.name)!.map((o) => objectToItem(def, o, slugOf));
+    for (const section of BUNDLE_SECTIONS) doc[section.key] = await section.export(trx, actor);
     return stringify(doc, { lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
   });
 }
@@ -78,6 +81,7 @@ export async function applyBundle(db: Kysely<any>, actor: Actor, text: string, o
     authorize(actor, 'create', def.name);
     authorize(actor, 'update', def.name);
   }
+  for (const section of BUNDLE_SECTIONS) authorize(actor, 'update', section.subject);
   const file = options.file ?? 'bundle.yaml';
   let source;
   try {
@@ -115,7 +119,7 @@ export async function applyBundle(db: Kysely<any>, actor: Actor, text: string, o
 
       const report: ApplyReport = {
         organization: { slug: org.slug, outcome: orgOutcome },
-        counts: Object.fromEntries(RESOURCES.map((d) => [d.bundleKey, { created: 0, updated: 0, unchanged: 0 }])),
+        counts: Object.fromEntries([...RESOURCES.map((d) => d.bundleKey), ...BUNDLE_SECTIONS.map((s) => s.key)].map((key) => [key, { created: 0, updated: 0, unchanged: 0 }])),
         objects: [],
         dryRun: options.dryRun ?? false,
       };
@@ -128,6 +132,15 @@ export async function applyBundle(db: Kysely<any>, actor: Actor, text: string, o
           where([item.def.bundleKey, item.index, ...(field ? [bundleKeyOf(item.def, field)] : [])], message));
         report.counts[item.def.bundleKey]![outcome.outcome] += 1;
         report.objects.push({ section: item.def.bundleKey, slug: item.slug, ...outcome });
+      }
+      // Sections after every generic resource, in their order: they may refer to any object by slug.
+      const resolveSlug = (resource: string, slug: string) => resolved.index.get(resource as ResourceName)?.get(slug);
+      for (const section of BUNDLE_SECTIONS) {
+        const items = bundle.extraSections.get(section.key);
+        if (items === undefined) continue;
+        const result = await applySection(trx, actor, section, items, resolveSlug, (path, message) => where([section.key, ...path], message));
+        report.counts[section.key] = { created: result.created, updated: result.updated, unchanged: result.unchanged };
+        for (const o of result.objects) report.objects.push({ section: section.key, slug: o.key, outcome: o.outcome, ...(o.changed ? { changed: o.changed } : {}) });
       }
       if (report.dryRun) throw new DryRunRollback(report);
       return report;
@@ -155,6 +168,22 @@ async function applyItem(
   } catch (error) {
     if (error instanceof AppError && !(error instanceof BundleInvalidError)) {
       throw new BundleInvalidError([place(error.field?.split('.')[0], error.message)]);
+    }
+    throw error;
+  }
+}
+
+/** Apply one non-generic section; its AppError (field `<index>.<field>`) is placed at that item's line. */
+async function applySection(
+  trx: Transaction<any>, actor: Actor, section: BundleSection, items: Obj[], resolveSlug: (resource: string, slug: string) => string | undefined,
+  place: (path: PathSegment[], message: string) => SourceProblem,
+) {
+  try {
+    return await section.apply(trx, actor, items, resolveSlug);
+  } catch (error) {
+    if (error instanceof AppError && !(error instanceof BundleInvalidError)) {
+      const path: PathSegment[] = (error.field ?? '').split('.').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+      throw new BundleInvalidError([place(path, error.message)]);
     }
     throw error;
   }
