@@ -62,6 +62,13 @@ export interface ResourceDefinition {
   check?: (obj: Record<string, unknown>) => void;
   /** The property naming the customer tenant an object belongs to (change records carry it), if any. */
   tenantField?: string;
+  /**
+   * Properties served from the object's own columns but never written by create or patch: set by dedicated routes
+   * or by the database (an approval, an uploaded file's digest). Listed in `output`, not in `input`.
+   */
+  readOnly?: string[];
+  /** Values computed from the stored object each time it is read (e.g. evidence staleness against today); pure. */
+  present?: (obj: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** camelCase property → snake_case column. */

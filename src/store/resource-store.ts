@@ -44,6 +44,10 @@ const scalarColumnsOf = once((def): ReadonlyArray<readonly [string, string]> => 
   return Object.freeze(Object.keys(def.input.properties).filter((f) => !links.has(f)).map((f) => Object.freeze([f, columnOf(f)] as const)));
 });
 
+/** Columns served but never written by create or patch (`readOnly`), as [property, column]. */
+const readOnlyColumnsOf = once((def): ReadonlyArray<readonly [string, string]> =>
+  Object.freeze((def.readOnly ?? []).map((f) => Object.freeze([f, columnOf(f)] as const))));
+
 /** The columns a resource stores in its own table, as [property, column]. */
 export function scalarColumns(def: ResourceDefinition): Array<[string, string]> {
   return scalarColumnsOf(def).map(([f, c]) => [f, c]);
@@ -67,7 +71,7 @@ const selectColumns = once((def) => {
   const links = def.links.map((link) =>
     sql<string[]>`(SELECT coalesce(array_agg(l.${sql.ref(link.targetColumn)} ORDER BY l.${sql.ref(link.targetColumn)}), '{}') FROM ${sql.table(link.table)} l WHERE l.org_id = ${sql.ref(`${def.table}.org_id`)} AND l.${sql.ref(link.ownColumn)} = ${sql.ref(`${def.table}.id`)})`.as(columnOf(link.field)),
   );
-  return Object.freeze([...['id', ...scalarColumnsOf(def).map(([, c]) => c), 'created_at', 'updated_at'].map((c) => `${def.table}.${c}`), ...links]) as any[];
+  return Object.freeze([...['id', ...scalarColumnsOf(def).map(([, c]) => c), ...readOnlyColumnsOf(def).map(([, c]) => c), 'created_at', 'updated_at'].map((c) => `${def.table}.${c}`), ...links]) as any[];
 });
 
 /** Each link list as [property, column of its array subquery]. */
@@ -76,10 +80,11 @@ const linkColumnsOf = once((def) => Object.freeze(def.links.map((link) => Object
 function fromRow(def: ResourceDefinition, row: Row): Row {
   const out: Row = { id: row.id };
   for (const [field, column] of scalarColumnsOf(def)) out[field] = row[column];
+  for (const [field, column] of readOnlyColumnsOf(def)) out[field] = row[column];
   for (const [field, column] of linkColumnsOf(def)) out[field] = (row[column] as string[] | null) ?? [];
   out.createdAt = row.created_at;
   out.updatedAt = row.updated_at;
-  return out;
+  return def.present ? def.present(out) : out;
 }
 
 /**
