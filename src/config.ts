@@ -19,6 +19,8 @@ export interface Config {
   poolSize: number;
   /** Session lifetime in seconds. */
   sessionSeconds: number;
+  /** Largest evidence file accepted, in bytes (TENANTPROOF_EVIDENCE_MAX_BYTES, default 25 MB). */
+  evidenceMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -64,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: integer(env, 'TENANTPROOF_BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
     poolSize: integer(env, 'TENANTPROOF_POOL_SIZE', 10, 1, 200),
     sessionSeconds: integer(env, 'TENANTPROOF_SESSION_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
+    evidenceMaxBytes: integer(env, 'TENANTPROOF_EVIDENCE_MAX_BYTES', 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
   };
 }

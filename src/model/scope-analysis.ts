@@ -62,6 +62,9 @@ export const FindingsPage = Type.Object({
   items: Type.Array(FindingSchema),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
   total: Type.Integer({ description: 'Findings matching the filters.' }),
+  excepted: Type.Array(Type.Object({
+    ruleId: Type.String(), objectId: Type.String(), expiresOn: Type.String(), reference: Type.Union([Type.String(), Type.Null()]),
+  }, { additionalProperties: false }), { description: 'Findings not reported because an approved, unexpired control exception covers them.' }),
 }, { additionalProperties: false });
 
 const Weight = (tier: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: `Weight of one tier-${tier} tenant in the score.` }));

@@ -14,6 +14,9 @@ import { tenantDataMap, type TenantDataMap } from '../model/scope/tenant-data.js
 import type { TenantTier } from '../model/tenant.js';
 import { renderSvg } from '../reports/diagram-svg.js';
 import { servicesOutsideScope } from '../store/scope-statement.js';
+import { allResources } from '../store/resource-store.js';
+import { controlExceptionResource, scopeExceptionsOf } from '../model/control-exception.js';
+import { evidenceResource, isolationTestsOf } from '../model/evidence.js';
 import { asActor } from './resources.js';
 import { loadGraph, memoPerGraph } from './scope-graph.js';
 
@@ -32,11 +35,19 @@ export interface LintInputs {
  * The lint options of an organization, in one place for the API and `tenantproof lint --org`: the caller's inputs
  * plus the organization's own records, read in the actor's context. Today that is the scope statement: services
  * its current version does not cover are outside the ISMS (before a first version, every service is in scope).
- * Approved exceptions and isolation test results join here when their stores exist.
+ * Control exceptions on the controls a rule stands for (RULES_BY_CONTROL) become the linter's exceptions, and
+ * evidence recording an isolation test of systems becomes their isolation test results; without any such
+ * evidence the linter keeps saying there is none yet.
  */
 export async function lintOptionsFor(db: Kysely<any>, actor: Actor, inputs: LintInputs): Promise<LintOptions> {
-  const outside = await asActor(db, actor, (trx) => servicesOutsideScope(trx));
+  const { outside, exceptions, isolationTests } = await asActor(db, actor, async (trx) => ({
+    outside: await servicesOutsideScope(trx),
+    exceptions: scopeExceptionsOf(await allResources(trx, controlExceptionResource)),
+    isolationTests: isolationTestsOf(await allResources(trx, evidenceResource)),
+  }));
   return {
+    ...(exceptions.length ? { exceptions } : {}),
+    ...(isolationTests.length ? { isolationTests } : {}),
     today: inputs.today ?? new Date().toISOString().slice(0, 10),
     isolationTestMaxAgeDays: inputs.isolationTestMaxAgeDays ?? DEFAULT_ISOLATION_TEST_MAX_AGE_DAYS,
     ...(inputs.reviewMaxAgeMonths ? { reviewMaxAgeMonths: inputs.reviewMaxAgeMonths } : {}),
@@ -83,7 +94,7 @@ export async function scopeFindings(db: Kysely<any>, actor: Actor, query: Findin
     && (!query.rule || f.ruleId === query.rule)
     && (!query.object || f.objects.includes(query.object));
   const filtered = query.severity || query.rule || query.object ? report.findings.filter(matches) : report.findings;
-  return { today: options.today, counts: report.counts, byRule: report.byRule, ...page(filtered, query.limit, query.cursor) };
+  return { today: options.today, counts: report.counts, byRule: report.byRule, ...page(filtered, query.limit, query.cursor), excepted: report.excepted };
 }
 
 export interface BlastRadiusQuery {

@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../../model/scope/finding.js';
+import type { ExceptedFinding } from '../../model/scope/lint-context.js';
 import type { LintOptions } from '../../model/scope/lint-options.js';
 import type { LintReport } from '../../model/scope/lint.js';
 import { lintOrganization } from '../../services/scope-analysis.js';
@@ -56,10 +57,12 @@ export async function lintFromServer(server: string, token: string, options: Lin
   if (options.isolationTestMaxAgeDays !== undefined) query.isolationTestMaxAgeDays = String(options.isolationTestMaxAgeDays);
   const findings: Finding[] = [];
   let byRule: Record<string, number> = {};
+  let excepted: ExceptedFinding[] = [];
   let cursor: string | null = null;
   do {
-    const page: { byRule: Record<string, number>; items: Finding[]; nextCursor: string | null } = await call('/api/scope/findings', cursor ? { ...query, cursor } : query);
+    const page: { byRule: Record<string, number>; items: Finding[]; nextCursor: string | null; excepted?: ExceptedFinding[] } = await call('/api/scope/findings', cursor ? { ...query, cursor } : query);
     byRule = page.byRule;
+    excepted = page.excepted ?? [];
     findings.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
@@ -68,5 +71,5 @@ export async function lintFromServer(server: string, token: string, options: Lin
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of kept) counts[f.severity] += 1;
   const rules = Object.fromEntries(Object.entries(byRule).filter(([id]) => !disabled.has(id)));
-  return { label: `${base.origin} ${org.slug}`, organization: { slug: org.slug, name: org.name }, report: { findings: kept, counts, byRule: rules } };
+  return { label: `${base.origin} ${org.slug}`, organization: { slug: org.slug, name: org.name }, report: { findings: kept, counts, byRule: rules, excepted } };
 }

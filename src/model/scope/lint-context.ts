@@ -15,10 +15,20 @@ export interface LintContext {
   readonly isolationTestMaxAgeDays: number;
   readonly exceptions: readonly ScopeException[];
   readonly isolationTests: readonly IsolationTestResult[] | null;
+  /** Findings an approved, unexpired exception silenced in this run (filled by `exceptionFor`). */
+  readonly excepted: ExceptedFinding[];
   readonly serviceInScope: (serviceIndex: number) => boolean;
   readonly reach: () => TenantReach;
   readonly customerData: () => CustomerDataSources;
   readonly tracer: () => TenantDataTracer;
+}
+
+/** A finding a rule would have reported, silenced by an approved exception that holds today. */
+export interface ExceptedFinding {
+  ruleId: string;
+  objectId: string;
+  expiresOn: string;
+  reference: string | null;
 }
 
 /** The context of one lint run: options with their defaults, and the analyses rules share, each computed once. */
@@ -32,6 +42,7 @@ export function lintContext(graph: IsmsGraph, options: LintOptions): LintContext
     isolationTestMaxAgeDays: options.isolationTestMaxAgeDays ?? DEFAULT_ISOLATION_TEST_MAX_AGE_DAYS,
     exceptions: options.exceptions ?? [],
     isolationTests: options.isolationTests ?? null,
+    excepted: [],
     serviceInScope: (i) => !outOfScope.has(graph.services[i]!.id),
     reach: () => tenantReach(graph),
     customerData: () => customerDataSources(graph),
@@ -44,7 +55,12 @@ export function exceptionFor(ctx: LintContext, ruleId: string, objectIds: readon
   let invalid: ScopeException | null = null;
   for (const e of ctx.exceptions) {
     if (e.ruleId !== ruleId || !objectIds.includes(e.objectId)) continue;
-    if (e.approved && e.expiresOn !== null && e.expiresOn >= ctx.today) return { valid: e, invalid: null };
+    if (e.approved && e.expiresOn !== null && e.expiresOn >= ctx.today) {
+      if (!ctx.excepted.some((x) => x.ruleId === ruleId && x.objectId === e.objectId)) {
+        ctx.excepted.push({ ruleId, objectId: e.objectId, expiresOn: e.expiresOn, reference: e.reference ?? null });
+      }
+      return { valid: e, invalid: null };
+    }
     invalid ??= e;
   }
   return { valid: null, invalid };

@@ -1,6 +1,6 @@
 import { requireDay } from './dates.js';
 import type { Finding, ScopeRule, Severity } from './finding.js';
-import { lintContext } from './lint-context.js';
+import { lintContext, type ExceptedFinding } from './lint-context.js';
 import type { LintOptions } from './lint-options.js';
 import type { IsmsGraph } from './graph.js';
 import { SCOPE_RULES } from './rules/index.js';
@@ -12,6 +12,8 @@ export interface LintReport {
   counts: Record<Severity, number>;
   /** Findings per rule id (every rule that ran, zeros included). */
   byRule: Record<string, number>;
+  /** Findings not reported because an approved, unexpired exception covers them. */
+  excepted: ExceptedFinding[];
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -36,5 +38,5 @@ export function lintScope(graph: IsmsGraph, options: LintOptions, rules: readonl
     counts[f.severity] += 1;
     byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
   }
-  return { findings, counts, byRule };
+  return { findings, counts, byRule, excepted: ctx.excepted };
 }
