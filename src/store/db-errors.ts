@@ -17,6 +17,11 @@ const CONSTRAINTS: Record<string, { code: 'slug_taken' | 'in_use' | 'reference_n
   data_flows_one_destination: { code: 'invalid_value', field: 'toSystemId', message: 'A data flow goes to exactly one system or one vendor.' },
   systems_exclusion_justified: { code: 'invalid_value', field: 'exclusionJustification', message: 'A system outside the ISMS scope needs an exclusion justification.' },
   legal_holds_org_id_tenant_id_fkey: { code: 'in_use', field: 'tenantId', message: 'This tenant is under a legal hold (released or not, the hold keeps its record); it cannot be deleted.' },
+  risks_slug_key: { code: 'slug_taken', field: 'slug', message: 'Another risk already has this slug.' },
+  risks_accepted_signed: { code: 'invalid_value', field: 'status', message: 'A risk is accepted only by its owner\u2019s sign-off: POST /api/risks/{id}/accept (owners and ISMS managers).' },
+  risks_residual_pair: { code: 'invalid_value', field: 'residualImpact', message: 'Set both residualLikelihood and residualImpact, or neither.' },
+  interested_parties_slug_key: { code: 'slug_taken', field: 'slug', message: 'Another interested party already has this slug.' },
+  interested_parties_tier_for_customer_tier: { code: 'invalid_value', field: 'tier', message: 'A customer-tier party names its tier, and only it has one.' },
   memberships_tenant_viewer_bound: { code: 'invalid_value', field: 'tenantId', message: 'A tenant-viewer must be bound to exactly one tenant, and no other role may be.' },
 };
 
