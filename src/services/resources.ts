@@ -9,6 +9,7 @@ import type { ResourceDefinition } from '../model/resource.js';
 import { canonicalJson } from '../ledger/canonical-json.js';
 import { recordChange } from '../ledger/record.js';
 import { withContext } from '../store/database.js';
+import { vendorWritten } from './vendor-review.js';
 import { translateDbError } from '../store/db-errors.js';
 import {
   deleteResource, existingIds, findIdBySlug, getResource, insertResource, listResources, updateResource,
@@ -16,6 +17,17 @@ import {
 } from '../store/resource-store.js';
 
 type Obj = Record<string, unknown>;
+
+/**
+ * Work a write opens in another area, run in the write's own transaction after its change record (a delete: just
+ * before the row goes): `before` is null for a create, `after` null for a delete. Each hook writes its own ledger
+ * entries. Called through a wrapper so that the import cycle (the hook's module uses this one) resolves at call time.
+ */
+export type AfterWrite = (trx: Transaction<any>, actor: Actor, before: Obj | null, after: Obj | null) => Promise<void>;
+const AFTER_WRITE: Partial<Record<ResourceDefinition['name'], AfterWrite>> = {
+  // a new or changed sub-processor opens a review task listing the tenants its data reaches
+  vendors: (trx, actor, before, after) => vendorWritten(trx, actor, before, after),
+};
 
 /** Run a unit of work as the actor, translating constraint violations into API errors. */
 export async function asActor<T>(db: Kysely<any>, actor: Actor, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
@@ -118,6 +130,7 @@ export async function createWithin(trx: Transaction<any>, actor: Actor, def: Res
   await recordChange(trx, actor, { action: 'create', objectType: def.objectType, objectId: id,
     objectSlug: input.slug as string, tenantId: tenantOf(def, created), summary: `Created ${def.objectType} ${input.name as string}`, after: created,
   });
+  await AFTER_WRITE[def.name]?.(trx, actor, null, created);
   return created;
 }
 
@@ -147,6 +160,7 @@ export async function updateWithin(trx: Transaction<any>, actor: Actor, def: Res
     objectSlug: updated.slug as string, tenantId: tenantOf(def, updated),
     summary: changed.length ? `Changed ${changed.join(', ')}` : 'No change', before: current, after: updated,
   });
+  await AFTER_WRITE[def.name]?.(trx, actor, current, updated);
   return updated;
 }
 
@@ -166,6 +180,8 @@ export async function deleteObject(db: Kysely<any>, actor: Actor, def: ResourceD
     const current = await getResource(trx, def, id);
     if (!current) throw new AppError('not_found', `${def.label} not found.`);
     if (def.name === 'tenants') await checkTenantDeletable(trx, id);
+    // before the row goes: foreign keys to it may be cleared by the delete
+    await AFTER_WRITE[def.name]?.(trx, actor, current, null);
     await deleteResource(trx, def, id);
     await recordChange(trx, actor, { action: 'delete', objectType: def.objectType, objectId: id,
       objectSlug: current.slug as string, tenantId: tenantOf(def, current), summary: `Deleted ${def.objectType} ${current.name as string}`, before: current,
