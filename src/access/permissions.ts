@@ -34,6 +34,8 @@ const READ: Action[] = ['read'];
  * are generic resources; engineers document implementations, collect evidence and propose exceptions and risks,
  * while deciding them (`exception-approval`, `risk-acceptance`, `risk-method`) is for owners and ISMS managers.
  * A tenant-viewer reads evidence (RLS limits it to its own tenant's and shared core evidence).
+ * `ropa` read is downloading the records of processing (GDPR Art. 30): a tenant-viewer gets only its own customer's
+ * processor record (its controller is that customer); the controller record, the provider's own, answers it 403.
  */
 const MATRIX: Record<Role, Partial<Record<Subject, Action[]>>> = {
   owner: {
@@ -77,7 +79,7 @@ const MATRIX: Record<Role, Partial<Record<Subject, Action[]>>> = {
     ledger: READ, 'ledger-verify': READ, 'scope-statement': READ, 'scope-changes': READ,
   },
   'tenant-viewer': {
-    'tenant-soa': READ, evidence: READ,
+    'tenant-soa': READ, evidence: READ, ropa: READ,
     'tenant-data-map': READ,
     tenants: READ, tokens: ALL, org: READ, 'tenant-footprint': READ, events: READ, ledger: READ, 'scope-statement': READ,
   },

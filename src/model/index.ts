@@ -1,5 +1,11 @@
+import { controlExceptionResource } from './control-exception.js';
+import { controlImplementationResource } from './control-implementation.js';
 import { dataFlowResource } from './data-flow.js';
+import { evidenceResource } from './evidence.js';
+import { interestedPartyResource } from './interested-party.js';
+import { processingActivityResource } from './processing-activity.js';
 import type { ResourceDefinition, ResourceName } from './resource.js';
+import { riskResource } from './risk.js';
 import { serviceResource } from './service.js';
 import { systemResource } from './system.js';
 import { tenantResource } from './tenant.js';
@@ -12,6 +18,12 @@ export const RESOURCES: readonly ResourceDefinition[] = [
   tenantResource,
   systemResource,
   dataFlowResource,
+  controlImplementationResource,
+  evidenceResource,
+  controlExceptionResource,
+  processingActivityResource,
+  interestedPartyResource,
+  riskResource,
 ];
 
 export function resourceByName(name: ResourceName): ResourceDefinition {

@@ -2,6 +2,10 @@ import type { TSchema } from '@sinclair/typebox';
 import type { Transaction } from 'kysely';
 import type { Actor } from '../access/actor.js';
 import type { Subject } from '../access/permissions.js';
+import { FRAMEWORKS_SECTION } from './frameworks.js';
+import { raciSection } from './raci.js';
+import { riskAcceptanceSection, riskMethodSection } from './risk.js';
+import { soaDecisionsSection } from './soa.js';
 
 type Obj = Record<string, unknown>;
 
@@ -39,4 +43,10 @@ export interface BundleSection {
 }
 
 /** Every non-generic bundle section, in apply order. Add yours here (one line) and nowhere else. */
-export const BUNDLE_SECTIONS: BundleSection[] = [];
+export const BUNDLE_SECTIONS: BundleSection[] = [
+  FRAMEWORKS_SECTION,
+  soaDecisionsSection,
+  raciSection,
+  riskMethodSection,
+  riskAcceptanceSection,
+];
