@@ -14,6 +14,9 @@ import { parseFrameworkYaml, type FrameworkDocument } from './format.js';
 /** Directory of the shipped catalogs. */
 export const CATALOG_DIR = join(PACKAGE_ROOT, 'catalogs');
 
+/** When the shipped catalog data (catalogs/*.yaml, our mapping) last changed: OSCAL metadata.last-modified. */
+export const CATALOG_LAST_MODIFIED = '2026-11-29T00:00:00Z';
+
 /** Framework id of ISO/IEC 27001:2022 Annex A. */
 export const ISO27001 = 'iso27001-2022';
 /** Framework id of the GDPR articles. */
