@@ -187,7 +187,7 @@ export async function acceptRisk(db: Kysely<any>, actor: Actor, id: string, rati
         `The residual level is ${score.residual.level} (score ${score.residual.score}${score.residualAssessed ? '' : ', not yet assessed after treatment'}); an owner may accept up to ${method.acceptanceThreshold}. Treat the risk further and lower its residual likelihood or impact.`,
         'residualLikelihood');
     }
-    await writeAcceptance(trx, id, { by: actorLabel(actor), byUser: actor.userId, rationale: rationale.trim(), level: score.residual.level });
+    await writeAcceptance(trx, id, { by: actor.email, byUser: actor.userId, rationale: rationale.trim(), level: score.residual.level });
     await recordChange(trx, actor, {
       action: 'approve', objectType: 'risk', objectId: id, objectSlug: risk.slug, tenantId: null,
       summary: `Accepted risk ${risk.name} at residual level ${score.residual.level} (score ${score.residual.score})`,
