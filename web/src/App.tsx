@@ -11,10 +11,13 @@ import { MemberNewPage } from './pages/MemberNewPage';
 import { MemberPage } from './pages/MemberPage';
 import { MembersPage } from './pages/MembersPage';
 import { OrgPage } from './pages/OrgPage';
+import { RaciEditorPage } from './pages/RaciEditorPage';
+import { RaciListPage } from './pages/RaciListPage';
 import { ResourceDetailPage } from './pages/ResourceDetailPage';
 import { ResourceEditPage } from './pages/ResourceEditPage';
 import { ResourceListPage } from './pages/ResourceListPage';
 import { RetentionPage } from './pages/RetentionPage';
+import { RopaPage } from './pages/RopaPage';
 import { BlastRadiusPage } from './pages/BlastRadiusPage';
 import { ResidencyPage } from './pages/ResidencyPage';
 import { ScopeFindingsPage } from './pages/ScopeFindingsPage';
@@ -64,6 +67,10 @@ function resolve(path: string, me: Me, can: (action: string, subject: string) =>
   const entry = match('/ledger/entries/:index', path);
   if (entry) return can('read', 'ledger') ? { title: `Ledger entry ${entry.index}`, element: <LedgerEntryPage key={entry.index} index={entry.index!} /> } : notFound;
   if (path === '/retention') return can('read', 'retention') ? { title: 'Retention', element: <RetentionPage /> } : notFound;
+  if (path === '/ropa') return can('read', 'ropa') ? { title: 'Records of processing', element: <RopaPage /> } : notFound;
+  if (path === '/raci') return can('read', 'raci') && can('read', 'services') ? { title: 'RACI per service', element: <RaciListPage /> } : notFound;
+  const raci = match('/raci/:serviceId', path);
+  if (raci) return can('read', 'raci') ? { title: 'RACI', element: <RaciEditorPage key={raci.serviceId} serviceId={raci.serviceId!} /> } : notFound;
   if (path === '/scope/findings') return can('read', 'scope-analysis') ? { title: 'Scope findings', element: <ScopeFindingsPage /> } : notFound;
   if (path === '/scope/blast-radius') return can('read', 'scope-analysis') ? { title: 'Blast radius', element: <BlastRadiusPage /> } : notFound;
   if (path === '/scope/residency') return can('read', 'scope-analysis') ? { title: 'Data residency', element: <ResidencyPage /> } : notFound;
@@ -94,6 +101,8 @@ function Nav() {
           {!viewer && RESOURCE_VIEWS.filter((v) => can('read', v.name)).map((v) => item(v.path, v.plural))}
           {can('read', 'events') && item('/ledger', 'Ledger')}
           {can('read', 'retention') && item('/retention', 'Retention')}
+          {can('read', 'ropa') && item('/ropa', 'Records of processing')}
+          {can('read', 'raci') && can('read', 'services') && item('/raci', 'RACI')}
           {can('read', 'scope-statement') && item('/scope/statement', 'Scope statement')}
           {can('read', 'scope-analysis') && item('/scope/findings', 'Scope findings')}
           {can('read', 'scope-analysis') && item('/scope/blast-radius', 'Blast radius')}

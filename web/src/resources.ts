@@ -55,6 +55,14 @@ export const RESOURCE_VIEWS: ResourceView[] = [
       { field: 'dataCategories', label: 'Data', kind: 'list' },
     ],
   },
+  {
+    name: 'processing-activities', path: '/processing-activities', label: 'Processing activity', plural: 'Processing activities',
+    columns: [
+      { field: 'name', label: 'Name' }, { field: 'role', label: 'Role' },
+      { field: 'serviceId', label: 'Service', kind: 'ref', target: 'services' }, { field: 'tenantId', label: 'Tenant', kind: 'ref', target: 'tenants' },
+      { field: 'purposes', label: 'Purposes', kind: 'list' }, { field: 'securityMeasureControlIds', label: 'Controls', kind: 'list' },
+    ],
+  },
 ];
 
 export function viewByName(name: string): ResourceView | undefined {

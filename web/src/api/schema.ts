@@ -5,7 +5,7 @@ import { get } from './client';
  * Form fields are read from the server's OpenAPI document (the same TypeBox schemas that validate requests),
  * so a field added to the model appears in the forms with its type, allowed values, limits and description.
  */
-export type FieldKind = 'text' | 'textarea' | 'select' | 'multi' | 'ref' | 'refs' | 'boolean' | 'integer' | 'date' | 'contacts';
+export type FieldKind = 'text' | 'textarea' | 'select' | 'multi' | 'ref' | 'refs' | 'boolean' | 'integer' | 'date' | 'contacts' | 'lines' | 'objects';
 
 export interface FieldSpec {
   name: string;
@@ -17,12 +17,15 @@ export interface FieldSpec {
   target?: string;
   maxLength?: number;
   nullable: boolean;
+  /** For a list of objects ('objects'): the fields of one item. */
+  itemFields?: FieldSpec[];
 }
 
 /** Fields holding ids of other objects, and the resource they point at. */
 export const REFERENCE_TARGETS: Record<string, string> = {
   hostingVendorId: 'vendors', tenantIds: 'tenants', serviceIds: 'services', serviceId: 'services',
   fromSystemId: 'systems', toSystemId: 'systems', toVendorId: 'vendors', tenantId: 'tenants',
+  subProcessorVendorIds: 'vendors',
 };
 
 interface JsonSchema {
@@ -76,7 +79,14 @@ export function fieldsFromSchema(body: JsonSchema): FieldSpec[] {
     if (target) return { ...base, kind: 'ref', target };
     if (name === 'contacts') return { ...base, kind: 'contacts' };
     if (schema.enum) return { ...base, kind: 'select', options: schema.enum };
-    if (schema.type === 'array') return { ...base, kind: 'multi', options: unwrap(schema.items ?? {}).schema.enum ?? [] };
+    if (schema.type === 'array') {
+      const item = unwrap(schema.items ?? {}).schema;
+      // a list of objects (transfers: destination, safeguard, reference) gets one row of inputs per item;
+      // a list of free strings (purposes, categories) one line per item
+      if (item.type === 'object' && item.properties) return { ...base, kind: 'objects', itemFields: fieldsFromSchema(item) };
+      if (item.type === 'string' && !item.enum && !item.format) return { ...base, kind: 'lines' };
+      return { ...base, kind: 'multi', options: item.enum ?? [] };
+    }
     if (schema.type === 'boolean') return { ...base, kind: 'boolean' };
     if (schema.type === 'integer' || schema.type === 'number') return { ...base, kind: 'integer' };
     if (schema.format === 'date') return { ...base, kind: 'date' };

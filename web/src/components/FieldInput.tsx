@@ -1,9 +1,10 @@
+import { useState } from 'react';
 import { ApiError, errorFor } from '../api/client';
 import { useValueLabel } from '../api/meta';
 import type { FieldSpec } from '../api/schema';
 import type { Obj } from '../api/types';
 import { CheckboxGroup } from './CheckboxGroup';
-import { Field } from './Field';
+import { Field, type ControlProps } from './Field';
 
 interface Contact { name: string; email: string; role?: string }
 
@@ -22,9 +23,9 @@ export function FieldInput({ spec, value, onChange, error, choices }: {
 }) {
   const valueLabel = useValueLabel();
   const message = errorFor(error, spec.name);
-  const group = spec.kind === 'multi' || spec.kind === 'refs' || spec.kind === 'contacts';
+  const group = spec.kind === 'multi' || spec.kind === 'refs' || spec.kind === 'contacts' || spec.kind === 'objects';
   return (
-    <Field id={fieldId(spec.name)} label={spec.label} required={spec.required && spec.kind !== 'boolean'} help={spec.description}
+    <Field id={fieldId(spec.name)} label={spec.label} required={spec.required && spec.kind !== 'boolean'} help={spec.kind === 'lines' ? `${spec.description ? `${spec.description} ` : ''}One per line.` : spec.description}
       error={message} group={group} className={`field-${spec.kind}`}>
       {(control) => {
         switch (spec.kind) {
@@ -61,6 +62,10 @@ export function FieldInput({ spec, value, onChange, error, choices }: {
             return <textarea {...control} rows={3} maxLength={spec.maxLength} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value)} />;
           case 'contacts':
             return <ContactsInput value={Array.isArray(value) ? (value as Contact[]) : []} onChange={onChange} error={error} />;
+          case 'lines':
+            return <LinesInput control={control} value={Array.isArray(value) ? (value as string[]) : []} onChange={onChange} />;
+          case 'objects':
+            return <ObjectsInput spec={spec} value={Array.isArray(value) ? (value as Array<Record<string, unknown>>) : []} onChange={onChange} error={error} />;
           default:
             return <input type="text" {...control} maxLength={spec.maxLength} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value)} />;
         }
@@ -91,4 +96,54 @@ function ContactsInput({ value, onChange, error }: { value: Contact[]; onChange:
       <div><button type="button" onClick={() => onChange([...value, { name: '', email: '', role: '' }])}>Add contact</button></div>
     </>
   );
+}
+
+/**
+ * A list of small objects (a processing activity's transfers): one row of inputs per item, from the item's schema;
+ * an error such as `transfers.1.safeguard` marks that very input.
+ */
+function ObjectsInput({ spec, value, onChange, error }: { spec: FieldSpec; value: Array<Record<string, unknown>>; onChange: (v: unknown) => void; error: unknown }) {
+  const valueLabel = useValueLabel();
+  const fields = spec.itemFields ?? [];
+  const set = (i: number, key: string, v: unknown) => onChange(value.map((o, j) => {
+    if (j !== i) return o;
+    const next = { ...o, [key]: v };
+    if (v === undefined || v === '') delete next[key];
+    return next;
+  }));
+  const bad = (i: number, key: string) => errorFor(error, spec.name, String(i), key) !== undefined;
+  return (
+    <>
+      {value.map((item, i) => (
+        <div key={i} className="contact-row">
+          {fields.map((f) => {
+            const common = {
+              'aria-label': `${spec.label} ${i + 1}: ${f.label}`, 'aria-invalid': bad(i, f.name) || undefined,
+              'aria-describedby': bad(i, f.name) ? `${fieldId(spec.name)}-error` : undefined,
+            };
+            return f.kind === 'select' ? (
+              <select key={f.name} {...common} value={typeof item[f.name] === 'string' ? (item[f.name] as string) : ''} onChange={(e) => set(i, f.name, e.target.value || undefined)}>
+                <option value="">{f.label}…</option>
+                {f.options?.map((o) => <option key={o} value={o}>{valueLabel(o)}</option>)}
+              </select>
+            ) : (
+              <input key={f.name} {...common} type="text" placeholder={f.label} maxLength={f.maxLength}
+                value={typeof item[f.name] === 'string' ? (item[f.name] as string) : ''} onChange={(e) => set(i, f.name, e.target.value)} />
+            );
+          })}
+          <button type="button" onClick={() => onChange(value.filter((_, j) => j !== i))}>Remove {spec.label.toLowerCase()} {i + 1}</button>
+        </div>
+      ))}
+      <div><button type="button" onClick={() => onChange([...value, {}])}>Add {spec.label.toLowerCase().replace(/s$/, '')}</button></div>
+    </>
+  );
+}
+
+/** A list of free strings (purposes, categories), one per line; the text is kept as typed, the list sent without blank lines. */
+function LinesInput({ control, value, onChange }: { control: ControlProps; value: string[]; onChange: (v: string[]) => void }) {
+  const [text, setText] = useState(value.join('\n'));
+  return <textarea {...control} rows={3} value={text} onChange={(e) => {
+    setText(e.target.value);
+    onChange(e.target.value.split('\n').map((l) => l.trim()).filter(Boolean));
+  }} />;
 }

@@ -49,6 +49,10 @@ export function ResourceDetailPage({ view, id }: { view: ResourceView; id: strin
       return list.length ? <ul>{list.map((c, i) => <li key={i}>{c.name} &lt;{c.email}&gt;{c.role ? `, ${c.role}` : ''}</li>)}</ul> : '—';
     }
     if (f.kind === 'multi' && Array.isArray(v)) return v.length ? v.map((x) => valueLabel(String(x))).join(', ') : '—';
+    if (f.kind === 'objects' && Array.isArray(v)) {
+      const items = v as Array<Record<string, unknown>>;
+      return items.length ? <ul>{items.map((item, i) => <li key={i}>{(f.itemFields ?? []).map((x) => item[x.name]).filter((x) => x !== undefined && x !== '').map((x) => valueLabel(String(x))).join(' · ')}</li>)}</ul> : '—';
+    }
     return formatValue(v);
   };
   const remove = async () => {
@@ -81,6 +85,7 @@ export function ResourceDetailPage({ view, id }: { view: ResourceView; id: strin
           {view.name === 'tenants' && <TenantFootprint tenantId={id} />}
           {view.name === 'tenants' && can('read', 'tenant-data-map') && <DataFlowDiagram kind="tenants" id={id} name={String(o.name)} />}
           {view.name === 'services' && can('read', 'scope-analysis') && <DataFlowDiagram kind="services" id={id} name={String(o.name)} />}
+          {view.name === 'services' && can('read', 'raci') && <p><Link to={`/raci/${id}`}>RACI matrix of this service</Link></p>}
         </>
       )}
     </section>
