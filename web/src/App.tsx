@@ -26,6 +26,8 @@ import { ScopeChangePage } from './pages/ScopeChangePage';
 import { ScopeChangesPage } from './pages/ScopeChangesPage';
 import { ScopeStatementPage } from './pages/ScopeStatementPage';
 import { TokensPage } from './pages/TokensPage';
+import { VendorReviewPage } from './pages/VendorReviewPage';
+import { VendorReviewsPage } from './pages/VendorReviewsPage';
 import { Link, match, navigate, useLocation } from './router';
 import { RESOURCE_VIEWS } from './resources';
 
@@ -66,6 +68,9 @@ function resolve(path: string, me: Me, can: (action: string, subject: string) =>
   if (path === '/ledger/checkpoints') return can('read', 'ledger') ? { title: 'Ledger checkpoints', element: <CheckpointsPage /> } : notFound;
   const entry = match('/ledger/entries/:index', path);
   if (entry) return can('read', 'ledger') ? { title: `Ledger entry ${entry.index}`, element: <LedgerEntryPage key={entry.index} index={entry.index!} /> } : notFound;
+  if (path === '/vendor-reviews') return can('read', 'vendor-reviews') ? { title: 'Vendor reviews', element: <VendorReviewsPage /> } : notFound;
+  const vendorReview = match('/vendor-reviews/:id', path);
+  if (vendorReview) return can('read', 'vendor-reviews') ? { title: 'Vendor review', element: <VendorReviewPage key={vendorReview.id} id={vendorReview.id!} /> } : notFound;
   if (path === '/retention') return can('read', 'retention') ? { title: 'Retention', element: <RetentionPage /> } : notFound;
   if (path === '/ropa') return can('read', 'ropa') ? { title: 'Records of processing', element: <RopaPage /> } : notFound;
   if (path === '/raci') return can('read', 'raci') && can('read', 'services') ? { title: 'RACI per service', element: <RaciListPage /> } : notFound;
@@ -100,6 +105,7 @@ function Nav() {
           {viewer && me?.tenantId ? item(`/tenants/${me.tenantId}`, 'My tenant') : item('/', 'Dashboard')}
           {!viewer && RESOURCE_VIEWS.filter((v) => can('read', v.name)).map((v) => item(v.path, v.plural))}
           {can('read', 'events') && item('/ledger', 'Ledger')}
+          {can('read', 'vendor-reviews') && item('/vendor-reviews', 'Vendor reviews')}
           {can('read', 'retention') && item('/retention', 'Retention')}
           {can('read', 'ropa') && item('/ropa', 'Records of processing')}
           {can('read', 'raci') && can('read', 'services') && item('/raci', 'RACI')}

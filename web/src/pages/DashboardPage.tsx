@@ -6,6 +6,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { Link } from '../router';
 import { RESOURCE_VIEWS } from '../resources';
 import { ScopeFindingsTile } from '../components/ScopeFindingsTile';
+import { VendorReviewsTile } from '../components/VendorReviewsTile';
 import { LedgerStatus } from './LedgerStatus';
 
 interface Dashboard {
@@ -33,6 +34,7 @@ export function DashboardPage() {
             <li><Link to="/systems?inScope=false"><span className="count">{d.systemsOutOfScope}</span> systems outside scope</Link></li>
           </ul>
           {can('read', 'scope-analysis') && <ScopeFindingsTile />}
+          {can('read', 'vendor-reviews') && <VendorReviewsTile />}
           <p>Tenants by tier: {(['A', 'B', 'C'] as const).map((t) => <span key={t} className={`tier tier-${t}`}>{t}: {d.tenantsByTier[t] ?? 0}</span>)}</p>
           <h2>Recent changes</h2>
           <DataTable caption="Recent changes" rows={d.recentChanges} columns={[

@@ -12,6 +12,7 @@ import { Link, navigate } from '../router';
 import type { ResourceView } from '../resources';
 import { TenantFootprint, useFootprint } from './TenantFootprint';
 import { DataFlowDiagram } from '../components/DataFlowDiagram';
+import { VendorTenantsReached } from '../components/VendorTenantsReached';
 
 /** One object: every field (references as links), edit and delete for those allowed, and a tenant's footprint. */
 export function ResourceDetailPage({ view, id }: { view: ResourceView; id: string }) {
@@ -85,6 +86,7 @@ export function ResourceDetailPage({ view, id }: { view: ResourceView; id: strin
           {view.name === 'tenants' && <TenantFootprint tenantId={id} />}
           {view.name === 'tenants' && can('read', 'tenant-data-map') && <DataFlowDiagram kind="tenants" id={id} name={String(o.name)} />}
           {view.name === 'services' && can('read', 'scope-analysis') && <DataFlowDiagram kind="services" id={id} name={String(o.name)} />}
+          {view.name === 'vendors' && can('read', 'vendor-reviews') && <VendorTenantsReached vendorId={id} />}
           {view.name === 'services' && can('read', 'raci') && <p><Link to={`/raci/${id}`}>RACI matrix of this service</Link></p>}
         </>
       )}
