@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBundle } from './commands/bundle.js';
 import { registerDemo } from './commands/demo.js';
+import { registerFramework } from './commands/framework.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerLint } from './commands/lint.js';
 import { registerMigrate } from './commands/migrate.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerLint(program);
   registerRetention(program);
   registerVerify(program);
+  registerFramework(program);
   return program;
 }
 

@@ -1,17 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { annexAControls, annexAThemes, CATALOG_DIR, gdprLinksOf } from '../catalog/index.js';
+import { oscalValidator } from '../../test/support/oscal.js';
+import { annexAControls, annexAThemes, gdprLinksOf } from '../catalog/index.js';
 import { compareControlIds, OSCAL_VERSION, renderOscalCatalog, renderOscalComponentDefinition, uuidV5, type OscalComponentInput } from './oscal.js';
-
-/** Ajv over NIST's OSCAL 1.2.1 JSON Schemas (catalogs/oscal/, byte copies of the shared reference). */
-export function oscalValidator(schema: 'catalog' | 'component') {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  (addFormats as unknown as (a: Ajv) => void)(ajv);
-  const doc = JSON.parse(readFileSync(`${CATALOG_DIR}/oscal/oscal_${schema}_schema.json`, 'utf8')) as { $id: string };
-  return { validate: ajv.compile(doc), version: /\/oscal\/(\d+\.\d+\.\d+)\//.exec(doc.$id)![1] };
-}
 
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
