@@ -2,8 +2,11 @@ import { useEffect, useRef, type ReactElement } from 'react';
 import type { Me } from './api/types';
 import { homeOf, useSession } from './auth/session';
 import { NotFound } from './components/ErrorBanner';
+import { CatalogPage } from './pages/CatalogPage';
+import { CatalogsPage } from './pages/CatalogsPage';
 import { CheckpointsPage } from './pages/CheckpointsPage';
 import { DashboardPage } from './pages/DashboardPage';
+import { FrameworkNewPage } from './pages/FrameworkNewPage';
 import { LedgerEntryPage } from './pages/LedgerEntryPage';
 import { LedgerPage } from './pages/LedgerPage';
 import { LoginPage } from './pages/LoginPage';
@@ -62,6 +65,10 @@ function resolve(path: string, me: Me, can: (action: string, subject: string) =>
   if (path === '/members/new') return can('create', 'members') ? { title: 'Add a member', element: <MemberNewPage /> } : notFound;
   const member = match('/members/:userId', path);
   if (member) return can('read', 'members') ? { title: 'Member', element: <MemberPage key={member.userId} userId={member.userId!} /> } : notFound;
+  if (path === '/catalogs') return can('read', 'catalogs') ? { title: 'Catalogs', element: <CatalogsPage /> } : notFound;
+  const catalog = match('/catalogs/:id', path);
+  if (catalog) return can('read', 'catalogs') ? { title: 'Catalog', element: <CatalogPage key={catalog.id} id={catalog.id!} /> } : notFound;
+  if (path === '/frameworks/new') return can('create', 'frameworks') ? { title: 'Add a framework', element: <FrameworkNewPage /> } : notFound;
   if (path === '/tokens') return { title: 'API tokens', element: <TokensPage /> };
   if (path === '/organization') return { title: 'Organization', element: <OrgPage /> };
   if (path === '/ledger') return can('read', 'events') ? { title: 'Ledger', element: <LedgerPage /> } : notFound;
@@ -104,6 +111,7 @@ function Nav() {
         <ul>
           {viewer && me?.tenantId ? item(`/tenants/${me.tenantId}`, 'My tenant') : item('/', 'Dashboard')}
           {!viewer && RESOURCE_VIEWS.filter((v) => can('read', v.name)).map((v) => item(v.path, v.plural))}
+          {can('read', 'catalogs') && item('/catalogs', 'Catalogs')}
           {can('read', 'events') && item('/ledger', 'Ledger')}
           {can('read', 'vendor-reviews') && item('/vendor-reviews', 'Vendor reviews')}
           {can('read', 'retention') && item('/retention', 'Retention')}
