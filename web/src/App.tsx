@@ -20,6 +20,8 @@ import { ResourceDetailPage } from './pages/ResourceDetailPage';
 import { ResourceEditPage } from './pages/ResourceEditPage';
 import { ResourceListPage } from './pages/ResourceListPage';
 import { RetentionPage } from './pages/RetentionPage';
+import { RiskMethodPage } from './pages/RiskMethodPage';
+import { RiskRegisterPage } from './pages/RiskRegisterPage';
 import { RopaPage } from './pages/RopaPage';
 import { BlastRadiusPage } from './pages/BlastRadiusPage';
 import { ResidencyPage } from './pages/ResidencyPage';
@@ -78,6 +80,8 @@ function resolve(path: string, me: Me, can: (action: string, subject: string) =>
   if (path === '/vendor-reviews') return can('read', 'vendor-reviews') ? { title: 'Vendor reviews', element: <VendorReviewsPage /> } : notFound;
   const vendorReview = match('/vendor-reviews/:id', path);
   if (vendorReview) return can('read', 'vendor-reviews') ? { title: 'Vendor review', element: <VendorReviewPage key={vendorReview.id} id={vendorReview.id!} /> } : notFound;
+  if (path === '/risk-register') return can('read', 'risks') ? { title: 'Risk register', element: <RiskRegisterPage /> } : notFound;
+  if (path === '/risk-method') return can('read', 'risk-method') ? { title: 'Risk method', element: <RiskMethodPage /> } : notFound;
   if (path === '/retention') return can('read', 'retention') ? { title: 'Retention', element: <RetentionPage /> } : notFound;
   if (path === '/ropa') return can('read', 'ropa') ? { title: 'Records of processing', element: <RopaPage /> } : notFound;
   if (path === '/raci') return can('read', 'raci') && can('read', 'services') ? { title: 'RACI per service', element: <RaciListPage /> } : notFound;
@@ -114,6 +118,7 @@ function Nav() {
           {can('read', 'catalogs') && item('/catalogs', 'Catalogs')}
           {can('read', 'events') && item('/ledger', 'Ledger')}
           {can('read', 'vendor-reviews') && item('/vendor-reviews', 'Vendor reviews')}
+          {can('read', 'risks') && item('/risk-register', 'Risk register')}
           {can('read', 'retention') && item('/retention', 'Retention')}
           {can('read', 'ropa') && item('/ropa', 'Records of processing')}
           {can('read', 'raci') && can('read', 'services') && item('/raci', 'RACI')}

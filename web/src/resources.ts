@@ -63,6 +63,21 @@ export const RESOURCE_VIEWS: ResourceView[] = [
       { field: 'purposes', label: 'Purposes', kind: 'list' }, { field: 'securityMeasureControlIds', label: 'Controls', kind: 'list' },
     ],
   },
+  {
+    name: 'interested-parties', path: '/interested-parties', label: 'Interested party', plural: 'Interested parties',
+    columns: [
+      { field: 'name', label: 'Name' }, { field: 'kind', label: 'Kind' }, { field: 'tier', label: 'Tier' },
+      { field: 'controlIds', label: 'Controls', kind: 'list' },
+    ],
+  },
+  {
+    name: 'risks', path: '/risks', label: 'Risk', plural: 'Risks',
+    columns: [
+      { field: 'name', label: 'Title' }, { field: 'owner', label: 'Owner' }, { field: 'status', label: 'Status' },
+      { field: 'likelihood', label: 'Likelihood' }, { field: 'impact', label: 'Impact' }, { field: 'treatment', label: 'Treatment' },
+      { field: 'reviewOn', label: 'Review on' },
+    ],
+  },
 ];
 
 export function viewByName(name: string): ResourceView | undefined {

@@ -26,6 +26,7 @@ export const REFERENCE_TARGETS: Record<string, string> = {
   hostingVendorId: 'vendors', tenantIds: 'tenants', serviceIds: 'services', serviceId: 'services',
   fromSystemId: 'systems', toSystemId: 'systems', toVendorId: 'vendors', tenantId: 'tenants',
   subProcessorVendorIds: 'vendors',
+  systemIds: 'systems', vendorIds: 'vendors', interestedPartyIds: 'interested-parties',
 };
 
 interface JsonSchema {
@@ -50,6 +51,7 @@ export function useOpenApi() {
 const LABELS: Record<string, string> = {
   dpaReference: 'DPA reference', sccReference: 'SCC reference', externalId: 'External id',
   breachNotificationHours: 'Breach notification (hours)', expiresInDays: 'Expires in (days)',
+  interestedPartyIds: 'Interested parties', controlIds: 'Annex A controls (one per line, e.g. 5.15)',
 };
 
 export function labelOf(name: string): string {

@@ -5,6 +5,7 @@ import { DataTable } from '../components/DataTable';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Link } from '../router';
 import { RESOURCE_VIEWS } from '../resources';
+import { RisksTile } from '../components/RisksTile';
 import { ScopeFindingsTile } from '../components/ScopeFindingsTile';
 import { VendorReviewsTile } from '../components/VendorReviewsTile';
 import { LedgerStatus } from './LedgerStatus';
@@ -35,6 +36,7 @@ export function DashboardPage() {
           </ul>
           {can('read', 'scope-analysis') && <ScopeFindingsTile />}
           {can('read', 'vendor-reviews') && <VendorReviewsTile />}
+          {can('read', 'risks') && <RisksTile />}
           <p>Tenants by tier: {(['A', 'B', 'C'] as const).map((t) => <span key={t} className={`tier tier-${t}`}>{t}: {d.tenantsByTier[t] ?? 0}</span>)}</p>
           <h2>Recent changes</h2>
           <DataTable caption="Recent changes" rows={d.recentChanges} columns={[
