@@ -2,6 +2,11 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyBundle, BundleInvalidError, exportBundle } from '../../src/services/bundle.js';
+import { loadDemo } from '../../src/services/demo.js';
+import { processorRecordOf, controllerRecordOf } from '../../src/services/ropa.js';
+import { getRaci } from '../../src/services/raci.js';
+import { resourceByName } from '../../src/model/index.js';
+import { allResources } from '../../src/store/resource-store.js';
 import { operatorActor } from '../../src/services/provisioning.js';
 import { withContext } from '../../src/store/database.js';
 import { as, seedOrg, startHarness, unique, type Harness, type SeededOrg } from '../support/harness.js';
@@ -368,4 +373,23 @@ describe('records of processing (GDPR Art. 30) and RACI per service', () => {
       expect((await as(h, s.tokens.owner, { method: 'GET', url: `${url()}.csv` })).body).toContain('Data-subject requests,A,R,I');
     });
   });
+
+  it('the demo organization shows records of processing and a valid RACI for every service', async () => {
+    const { org } = await loadDemo(h.database.db, { mode: 'development' });
+    const actor = operatorActor(org.orgId);
+    const tenants = await withContext(h.database.db, { orgId: org.orgId, tenantId: null, userId: null }, (trx) => allResources(trx, resourceByName('tenants')));
+    const mercy = tenants.find((t) => t.slug === 'mercy-valley-clinics')!;
+    const record = await processorRecordOf(h.database.db, actor, mercy.id as string);
+    const activity = record.columns.findIndex((c) => c.id === 'activity');
+    expect(record.rows.map((r) => r[activity])).toEqual([
+      'Harbor Private & In-Region: client records and workflow', 'Managed Backup & DR: backups and recovery', 'Mercy Valley Clinics: patient-record migration',
+    ]);
+    const controller = await controllerRecordOf(h.database.db, actor);
+    expect(controller.rows.length).toBeGreaterThanOrEqual(3);
+    const services = await withContext(h.database.db, { orgId: org.orgId, tenantId: null, userId: null }, (trx) => allResources(trx, resourceByName('services')));
+    for (const service of services) {
+      const matrix = await getRaci(h.database.db, actor, service.id as string);
+      expect(matrix.activities.length, service.slug as string).toBeGreaterThanOrEqual(7);
+    }
+  }, 120_000);
 });
