@@ -95,7 +95,7 @@ export async function getCatalog(db: Kysely<any>, actor: Actor, id: string): Pro
   if (doc && shipped) return detailOfDocument(shipped, doc);
   return asActor(db, actor, async (trx) => {
     const row = await findFrameworkByKey(trx, id);
-    if (!row) throw new AppError('not_found', `There is no catalog "${id}".`);
+    if (!row) throw new AppError('not_found', 'There is no such catalog.');
     return detailOfDocument(summaryOf(row), documentOf(row, await frameworkControls(trx, row.id)));
   });
 }
