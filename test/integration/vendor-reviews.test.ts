@@ -1,7 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/model/vendor-review.js';
+import { DEMO_BUNDLE_PATH } from '../../src/paths.js';
+import { applyBundle } from '../../src/services/bundle.js';
+import { operatorActor } from '../../src/services/provisioning.js';
+import { listVendorReviews } from '../../src/services/vendor-review.js';
 import { withContext } from '../../src/store/database.js';
 import { as, seedOrg, startHarness, unique, type Harness, type SeededOrg } from '../support/harness.js';
 
@@ -226,5 +232,19 @@ describe('vendor reviews', () => {
     expect(high.id).toBeTruthy();
     // only owners and ISMS managers schedule
     expect((await as(h, r.tokens.engineer, { method: 'POST', url: '/api/vendor-reviews/schedule', payload: {} })).statusCode).toBe(403);
+  });
+
+  it('the demo: its newly added sub-processor has an open review naming the managed-workplace tenants and their notice', async () => {
+    const actor = operatorActor(randomUUID());
+    const text = readFileSync(DEMO_BUNDLE_PATH, 'utf8').replace('slug: northwind-msp', `slug: ${unique('northwind')}`);
+    await applyBundle(h.database.db, actor, text, { file: 'northwind-msp.yaml', createOrganization: { isDemo: false } });
+    const open = (await listVendorReviews(h.database.db, actor, { status: 'open', limit: 50 })).items;
+    // every other sub-processor arrives with its completed review
+    expect(open.map((r) => [r.vendorSlug, r.reason])).toEqual([['lanternfish', 'new-sub-processor']]);
+    expect(open[0]!.tenantsReached.map((t) => [t.slug, t.noticeDays, t.objectionRight])).toEqual([
+      ['cobalt-finch-retail', 30, true], ['greater-ashford-council', 60, true], ['holmfield-engineering', 30, true], ['kessler-vaughn-legal', 45, true],
+      ['pinecrest-logistics', null, false], ['ridgeway-architects', 30, true], ['st-brendans-health', 90, true],
+    ]);
+    expect(open[0]!.earliestEffectiveOn).toBe(addDays(today, 90));
   });
 });
