@@ -5,7 +5,6 @@ import { AppError } from '../api/errors.js';
 import { annexAControl, annexAControls, gdprLinksOf } from '../catalog/index.js';
 import { recordChange } from '../ledger/record.js';
 import { controlImplementationResource, type ImplementationLayer, type ImplementationStatus } from '../model/control-implementation.js';
-import { resourceByName } from '../model/index.js';
 import {
   buildSoa, diffSoa, indexSoa, summarize, tenantSoa, tierSoa, SoaDecisionItem,
   type SoaDecision, type SoaDecisionInput, type SoaDiffEntry, type SoaImplementationInput, type SoaIndex, type SoaInput, type SoaReason,
@@ -16,9 +15,9 @@ import { renderSoaCsv } from '../reports/soa-csv.js';
 import { renderSoaPdf } from '../reports/soa-pdf.js';
 import { soaTable, tenantSoaTable, type SoaDocumentInfo } from '../reports/soa-table.js';
 import { renderSoaXlsx } from '../reports/soa-xlsx.js';
-import { allResources, getResource } from '../store/resource-store.js';
+import { allResources } from '../store/resource-store.js';
 import {
-  exceptionCounts, findDecision, findVersion, insertVersion, latestVersion, listDecisions, listVersions, lockSoa, upsertDecision,
+  exceptionCounts, findDecision, soaSystems, soaTenants, findVersion, insertVersion, latestVersion, listDecisions, listVersions, lockSoa, upsertDecision,
 } from '../store/soa.js';
 import type { BundleSection, SectionApplyResult } from './bundle-sections.js';
 import { asActor } from './resources.js';
@@ -51,10 +50,7 @@ async function loadInput(trx: Trx, withExceptions: boolean): Promise<SoaInput> {
   return { controls: catalogControls(), decisions, implementations: impls.map(toImplementation), gdprOf: gdprLinksOf, ...(exceptions ? { exceptions } : {}) };
 }
 
-async function loadSystems(trx: Trx): Promise<SoaSystem[]> {
-  const rows = await allResources(trx, resourceByName('systems'));
-  return rows.map((s) => ({ id: s.id as string, tenancy: s.tenancy as string, tenantIds: s.tenantIds as string[], serviceIds: s.serviceIds as string[] }));
-}
+const loadSystems = (trx: Trx): Promise<SoaSystem[]> => soaSystems(trx);
 
 /** The Statement of Applicability now: 93 rows in catalog order. */
 export async function currentSoa(db: Kysely<any>, actor: Actor): Promise<SoaView> {
@@ -101,11 +97,7 @@ export async function tierView(db: Kysely<any>, actor: Actor, tier: TenantTier):
   return { tier, rows, summary: summarize(rows) };
 }
 
-async function loadTenants(trx: Trx, id?: string): Promise<SoaTenant[]> {
-  const def = resourceByName('tenants');
-  const rows = id ? [await getResource(trx, def, id)].filter((r): r is Obj => r !== undefined) : await allResources(trx, def);
-  return rows.map((t) => ({ id: t.id as string, slug: t.slug as string, name: t.name as string, tier: t.tier as string, serviceIds: t.serviceIds as string[] }));
-}
+const loadTenants = (trx: Trx, id?: string): Promise<SoaTenant[]> => soaTenants(trx, id);
 
 /**
  * One tenant's SoA. A tenant-viewer reads only its own tenant's (any other answers 404, like a missing tenant); the
