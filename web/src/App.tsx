@@ -30,6 +30,9 @@ import { ScopeChangeEditPage } from './pages/ScopeChangeEditPage';
 import { ScopeChangePage } from './pages/ScopeChangePage';
 import { ScopeChangesPage } from './pages/ScopeChangesPage';
 import { ScopeStatementPage } from './pages/ScopeStatementPage';
+import { SoaPage } from './pages/SoaPage';
+import { SoaVersionPage, SoaVersionsPage } from './pages/SoaVersionsPage';
+import { TenantSoaPage } from './pages/TenantSoaPage';
 import { TokensPage } from './pages/TokensPage';
 import { VendorReviewPage } from './pages/VendorReviewPage';
 import { VendorReviewsPage } from './pages/VendorReviewsPage';
@@ -63,6 +66,12 @@ function resolve(path: string, me: Me, can: (action: string, subject: string) =>
     if (detail) return { title: view.label, element: <ResourceDetailPage key={`${view.name}-${detail.id}`} view={view} id={detail.id!} /> };
     return notFound;
   }
+  if (path === '/soa') return can('read', 'soa') ? { title: 'Statement of Applicability', element: <SoaPage /> } : notFound;
+  if (path === '/soa/versions') return can('read', 'soa-approval') ? { title: 'Approved SoA versions', element: <SoaVersionsPage /> } : notFound;
+  const soaVersion = match('/soa/versions/:version', path);
+  if (soaVersion && /^[1-9][0-9]{0,9}$/.test(soaVersion.version!)) return can('read', 'soa-approval') ? { title: `SoA version ${soaVersion.version}`, element: <SoaVersionPage key={soaVersion.version} version={Number(soaVersion.version)} /> } : notFound;
+  const tenantSoa = match('/soa/tenants/:id', path);
+  if (tenantSoa) return can('read', 'tenant-soa') ? { title: 'Tenant SoA', element: <TenantSoaPage key={tenantSoa.id} id={tenantSoa.id!} /> } : notFound;
   if (path === '/members') return can('read', 'members') ? { title: 'Members', element: <MembersPage /> } : notFound;
   if (path === '/members/new') return can('create', 'members') ? { title: 'Add a member', element: <MemberNewPage /> } : notFound;
   const member = match('/members/:userId', path);
@@ -115,6 +124,8 @@ function Nav() {
         <ul>
           {viewer && me?.tenantId ? item(`/tenants/${me.tenantId}`, 'My tenant') : item('/', 'Dashboard')}
           {!viewer && RESOURCE_VIEWS.filter((v) => can('read', v.name)).map((v) => item(v.path, v.plural))}
+          {can('read', 'soa') && item('/soa', 'Statement of Applicability')}
+          {viewer && me?.tenantId && can('read', 'tenant-soa') && item(`/soa/tenants/${me.tenantId}`, 'Our SoA')}
           {can('read', 'catalogs') && item('/catalogs', 'Catalogs')}
           {can('read', 'events') && item('/ledger', 'Ledger')}
           {can('read', 'vendor-reviews') && item('/vendor-reviews', 'Vendor reviews')}

@@ -78,6 +78,13 @@ export const RESOURCE_VIEWS: ResourceView[] = [
       { field: 'reviewOn', label: 'Review on' },
     ],
   },
+  {
+    name: 'control-implementations', path: '/control-implementations', label: 'Control implementation', plural: 'Control implementations',
+    columns: [
+      { field: 'controlId', label: 'Control' }, { field: 'name', label: 'Name' }, { field: 'layer', label: 'Layer' },
+      { field: 'status', label: 'Status' }, { field: 'targetTiers', label: 'Tiers', kind: 'list' }, { field: 'owner', label: 'Owner' },
+    ],
+  },
 ];
 
 export function viewByName(name: string): ResourceView | undefined {

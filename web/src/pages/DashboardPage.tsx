@@ -6,6 +6,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { Link } from '../router';
 import { RESOURCE_VIEWS } from '../resources';
 import { RisksTile } from '../components/RisksTile';
+import { SoaTile } from '../components/SoaTile';
 import { ScopeFindingsTile } from '../components/ScopeFindingsTile';
 import { VendorReviewsTile } from '../components/VendorReviewsTile';
 import { LedgerStatus } from './LedgerStatus';
@@ -34,6 +35,7 @@ export function DashboardPage() {
             ))}
             <li><Link to="/systems?inScope=false"><span className="count">{d.systemsOutOfScope}</span> systems outside scope</Link></li>
           </ul>
+          {can('read', 'soa') && <SoaTile />}
           {can('read', 'scope-analysis') && <ScopeFindingsTile />}
           {can('read', 'vendor-reviews') && <VendorReviewsTile />}
           {can('read', 'risks') && <RisksTile />}

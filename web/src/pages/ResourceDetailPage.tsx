@@ -84,6 +84,7 @@ export function ResourceDetailPage({ view, id }: { view: ResourceView; id: strin
             ))}
           </dl>
           {view.name === 'tenants' && <TenantFootprint tenantId={id} />}
+          {view.name === 'tenants' && can('read', 'tenant-soa') && <p><Link to={`/soa/tenants/${id}`}>Statement of Applicability for this tenant</Link>: the common controls and the overlays that apply to it.</p>}
           {view.name === 'tenants' && can('read', 'tenant-data-map') && <DataFlowDiagram kind="tenants" id={id} name={String(o.name)} />}
           {view.name === 'services' && can('read', 'scope-analysis') && <DataFlowDiagram kind="services" id={id} name={String(o.name)} />}
           {view.name === 'vendors' && can('read', 'vendor-reviews') && <VendorTenantsReached vendorId={id} />}
