@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../paths.js';
 import { parseFrameworkYaml, type FrameworkDocument } from './format.js';
@@ -72,6 +74,36 @@ export interface ControlGdprLink {
 /** A framework or control set in the tenantproof framework format (27017, 27701, an organization's own). */
 export type ShippedFramework = FrameworkDocument;
 
+// The parts of the reference-format files the loader relies on, checked on load: a broken file fails loudly.
+const THEME = Type.Union([Type.Literal('organizational'), Type.Literal('people'), Type.Literal('physical'), Type.Literal('technological')]);
+const IdString = Type.String({ pattern: '^[0-9]+(\\.[0-9]+)*$' });
+const Iso27001Schema = Type.Object({
+  themes: Type.Array(Type.Object({ id: IdString, theme: THEME, title: Type.String({ minLength: 1 }) }), { minItems: 4, maxItems: 4 }),
+  clauses: Type.Array(Type.Object({ id: IdString, title: Type.String({ minLength: 1 }), parent: Type.Optional(IdString), level: Type.Integer({ minimum: 1 }) })),
+  annex_a_controls: Type.Array(Type.Object({ id: IdString, title: Type.String({ minLength: 1 }), theme: THEME })),
+});
+const GdprSchema = Type.Object({
+  chapters: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), title: Type.String({ minLength: 1 }) })),
+  articles: Type.Array(Type.Object({ article: Type.Integer({ minimum: 1, maximum: 99 }), title: Type.String({ minLength: 1 }), chapter: Type.String({ minLength: 1 }) })),
+});
+const MappingSchema = Type.Object({
+  links: Type.Array(Type.Object({
+    control: Type.String({ minLength: 1 }), gdpr: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }), reason: Type.String({ minLength: 1, maxLength: 400 }),
+  }, { additionalProperties: false })),
+});
+const ajv = new Ajv({ allErrors: false, strict: false });
+
+/** Parse a shipped catalog file and check it against the schema of what the loader reads. */
+function loadChecked<T>(file: string, schema: TSchema): T {
+  const value = parse(readCatalog(file)) as unknown;
+  const validate = ajv.compile(schema);
+  if (!validate(value)) {
+    const e = validate.errors![0]!;
+    throw new Error(`catalogs/${file}: ${e.instancePath || '/'} ${e.message ?? 'is not valid'}`);
+  }
+  return value as T;
+}
+
 interface Iso27001File {
   standard: string;
   themes: Array<{ id: string; theme: AnnexATheme; title: string }>;
@@ -98,7 +130,7 @@ function once<T>(load: () => T): () => T {
 }
 
 const iso27001 = once(() => {
-  const raw = parse(readCatalog('iso27001-2022.yaml')) as Iso27001File;
+  const raw = loadChecked<Iso27001File>('iso27001-2022.yaml', Iso27001Schema);
   const controls: CatalogControl[] = raw.annex_a_controls.map((c) => Object.freeze({ id: String(c.id), title: c.title, theme: c.theme, framework: ISO27001 }));
   const byId = new Map(controls.map((c) => [c.id, c]));
   if (byId.size !== controls.length) throw new Error('catalogs/iso27001-2022.yaml: duplicate Annex A control id');
@@ -108,7 +140,7 @@ const iso27001 = once(() => {
 });
 
 const gdpr = once(() => {
-  const raw = parse(readCatalog('gdpr-articles.yaml')) as GdprFile;
+  const raw = loadChecked<GdprFile>('gdpr-articles.yaml', GdprSchema);
   const chapters = new Map(raw.chapters.map((c) => [c.id, c.title]));
   const articles: GdprArticleDetail[] = raw.articles.map((a) => Object.freeze({ number: a.article, title: a.title, chapter: a.chapter, chapterTitle: chapters.get(a.chapter) ?? '' }));
   return { articles: Object.freeze(articles), byNumber: new Map(articles.map((a) => [a.number, a])) };
@@ -118,7 +150,7 @@ const gdpr = once(() => {
 const GDPR_REF = /^([1-9][0-9]?)((?:\([0-9a-z]+\))*)$/;
 
 const mapping = once(() => {
-  const raw = parse(readCatalog('mapping-iso27001-gdpr.yaml')) as MappingFile;
+  const raw = loadChecked<MappingFile>('mapping-iso27001-gdpr.yaml', MappingSchema);
   const byControl = new Map<string, ControlGdprLink[]>();
   for (const entry of raw.links) {
     const controlId = normalizeControlId(String(entry.control));
