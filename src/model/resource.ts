@@ -76,9 +76,15 @@ export function columnOf(field: string): string {
   return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-/** The bundle's name for a reference field: `hostingVendorId` → `hostingVendor`, `tenantIds` → `tenants`. */
+/**
+ * The bundle's name for a reference field: `hostingVendorId` → `hostingVendor`, `tenantIds` → `tenants`,
+ * `interestedPartyIds` → `interestedParties`.
+ */
 export function bundleFieldOf(field: string): string {
-  if (field.endsWith('Ids')) return `${field.slice(0, -3)}s`;
+  if (field.endsWith('Ids')) {
+    const stem = field.slice(0, -3);
+    return /[^aeiou]y$/.test(stem) ? `${stem.slice(0, -1)}ies` : `${stem}s`;
+  }
   if (field.endsWith('Id')) return field.slice(0, -2);
   return field;
 }

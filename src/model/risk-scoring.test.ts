@@ -87,7 +87,7 @@ describe('suggestRisks', () => {
 
   it('words the threat by kind of component and counts the tenants per tier', () => {
     const [rmm, cloud] = suggestRisks(ranking, kinds, [], 2);
-    expect(rmm!.title).toBe('Privilege escalation in the RMM (RMM)');
+    expect(rmm!.title).toBe('Privilege escalation in the RMM: RMM');
     expect(rmm!.description).toContain('could expose 5 tenants (3 tier-A, 2 tier-B)');
     expect(rmm!.controlIds).toEqual(expect.arrayContaining(['8.2', '5.15', '8.16']));
     expect(cloud!.component.kind).toBe('vendor');
@@ -96,6 +96,11 @@ describe('suggestRisks', () => {
   it('keeps the ranking order and its limit', () => {
     expect(suggestRisks(ranking, kinds, [], 10).map((s) => s.component.id)).toEqual(['s1', 'v1', 's2']);
     expect(suggestRisks(ranking, kinds, [], 1)).toHaveLength(1);
+  });
+  it('breaks ties of the blast score by the danger of the component’s kind', () => {
+    const tied = [entry('bi', 'system', 'bi', { A: 2, B: 0, C: 0 }), entry('vnd', 'vendor', 'vnd', { A: 2, B: 0, C: 0 }), entry('rmm', 'system', 'rmm', { A: 2, B: 0, C: 0 })];
+    const order = suggestRisks(tied, new Map([['bi', 'analytics'], ['rmm', 'rmm']]), [], 2).map((s) => s.component.id);
+    expect(order).toEqual(['rmm', 'bi']); // RMM 3 × 5, a generic component 3 × 4, a supplier 2 × 4
   });
   it('names the risks that already cover a component', () => {
     const risks = [{ id: 'r1', slug: 'rmm-risk', name: 'RMM risk', systemIds: ['s1'], vendorIds: [] }, { id: 'r2', slug: 'other', name: 'Other', systemIds: ['v1'], vendorIds: [] }];

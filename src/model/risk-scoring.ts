@@ -152,16 +152,19 @@ interface Threat { title: (name: string) => string; description: string; control
 const ACCESS_CONTROLS = ['5.15', '8.2', '8.16'];
 
 const THREATS: Record<string, Threat> = {
-  rmm: { title: (n) => `Privilege escalation in the RMM (${n})`, description: 'An attacker or insider gaining administrative rights in the remote monitoring and management tool can run commands on every managed endpoint of every customer it reaches.', controlIds: ['5.15', '8.2', '8.16', '8.18', '5.18'], likelihood: 3, impact: 5 },
-  'identity-provider': { title: (n) => `Account takeover in the identity provider (${n})`, description: 'A compromised administrator or signing key of the identity provider opens every system that trusts it.', controlIds: ['5.15', '5.16', '5.17', '8.2', '8.5', '8.16'], likelihood: 2, impact: 5 },
-  iam: { title: (n) => `Privilege escalation in cloud IAM (${n})`, description: 'Over-broad roles or leaked keys in the cloud IAM give access to the data of every tenant hosted there.', controlIds: ['5.15', '5.18', '8.2', '8.5', '8.16'], likelihood: 3, impact: 5 },
+  rmm: { title: (n) => `Privilege escalation in the RMM: ${n}`, description: 'An attacker or insider gaining administrative rights in the remote monitoring and management tool can run commands on every managed endpoint of every customer it reaches.', controlIds: ['5.15', '8.2', '8.16', '8.18', '5.18'], likelihood: 3, impact: 5 },
+  'identity-provider': { title: (n) => `Account takeover in the identity provider: ${n}`, description: 'A compromised administrator or signing key of the identity provider opens every system that trusts it.', controlIds: ['5.15', '5.16', '5.17', '8.2', '8.5', '8.16'], likelihood: 2, impact: 5 },
+  iam: { title: (n) => `Privilege escalation in cloud IAM: ${n}`, description: 'Over-broad roles or leaked keys in the cloud IAM give access to the data of every tenant hosted there.', controlIds: ['5.15', '5.18', '8.2', '8.5', '8.16'], likelihood: 3, impact: 5 },
   'ci-cd': { title: (n) => `Malicious change deployed through ${n}`, description: 'A tampered pipeline or stolen deploy credential ships code to production that serves every tenant.', controlIds: ['8.2', '8.4', '8.25', '8.32', '8.16'], likelihood: 2, impact: 4 },
   'source-control': { title: (n) => `Tampered source code in ${n}`, description: 'Write access to the source repositories lets an attacker change what is deployed to every tenant.', controlIds: ['8.2', '8.4', '8.25', '8.32'], likelihood: 2, impact: 4 },
   database: { title: (n) => `Cross-tenant data exposure in ${n}`, description: 'A broken tenant filter or a privileged query reads or writes the rows of other tenants in the shared database.', controlIds: ['5.15', '8.2', '8.3', '8.16', '8.24'], likelihood: 3, impact: 4 },
   'object-storage': { title: (n) => `Exposed objects in ${n}`, description: 'A misconfigured bucket policy or leaked key exposes the files of the tenants stored there.', controlIds: ['5.15', '8.3', '8.9', '8.24'], likelihood: 3, impact: 4 },
   backup: { title: (n) => `Unauthorized access to backups in ${n}`, description: 'Backups hold every tenant\u2019s data and are often protected less than production.', controlIds: ['8.13', '5.15', '8.2', '8.24'], likelihood: 2, impact: 4 },
   'support-tool': { title: (n) => `Support staff overreach in ${n}`, description: 'Support agents with standing access can read tickets and data of customers they are not serving.', controlIds: ['5.15', '5.18', '8.2', '8.16'], likelihood: 3, impact: 3 },
-  'admin-dashboard': { title: (n) => `Privilege escalation in the admin dashboard (${n})`, description: 'An administrative console that acts across tenants is a single point from which every tenant can be changed.', controlIds: ['5.15', '8.2', '8.5', '8.16'], likelihood: 3, impact: 4 },
+  'admin-dashboard': { title: (n) => `Privilege escalation in the admin console: ${n}`, description: 'An administrative console that acts across tenants is a single point from which every tenant can be changed.', controlIds: ['5.15', '8.2', '8.5', '8.16'], likelihood: 3, impact: 4 },
+  'secrets-manager': { title: (n) => `Leaked secrets from ${n}`, description: 'Credentials and keys kept here open the systems that hold every tenant\u2019s data.', controlIds: ['5.17', '8.2', '8.24', '8.16'], likelihood: 2, impact: 5 },
+  logging: { title: (n) => `Tenant data exposed through logs in ${n}`, description: 'Logs gather personal data and secrets of every tenant and are read by many people and tools.', controlIds: ['8.15', '8.3', '8.11', '5.15'], likelihood: 3, impact: 3 },
+  analytics: { title: (n) => `Cross-tenant data exposure in analytics (${n})`, description: 'Copies of tenant data in analytics escape the isolation of production.', controlIds: ['8.11', '8.3', '5.15', '5.34'], likelihood: 3, impact: 3 },
 };
 
 const VENDOR_THREAT: Threat = {
@@ -208,6 +211,9 @@ function tierPhrase(byTier: Record<TenantTier, number>): string {
 /**
  * Suggested cross-tenant risks for the first `limit` components of the blast-radius ranking (most harmful first),
  * each with the tenants exposed per tier, the controls that address it and the risks that already cover it.
+ * Components with the same blast score (in a small estate many shared components reach every tenant) are ordered
+ * by how dangerous their kind is (the suggested likelihood × impact: an RMM or cloud IAM before a BI tool), then
+ * in ranking order.
  */
 export function suggestRisks(
   ranking: readonly BlastRadiusEntry[],
@@ -215,11 +221,15 @@ export function suggestRisks(
   risks: readonly RiskLinks[],
   limit = 10,
 ): RiskSuggestion[] {
-  return ranking.slice(0, limit).map((entry) => {
-    const c = entry.component;
-    const kind = c.kind === 'vendor' ? 'vendor' : 'system';
-    const systemKind = kind === 'system' ? systemKinds.get(c.id) ?? null : null;
+  const weighed = ranking.map((entry, index) => {
+    const kind = entry.component.kind === 'vendor' ? 'vendor' as const : 'system' as const;
+    const systemKind = kind === 'system' ? systemKinds.get(entry.component.id) ?? null : null;
     const threat = threatOf(systemKind ?? undefined, kind);
+    return { entry, index, kind, systemKind, threat, weight: threat.likelihood * threat.impact };
+  });
+  weighed.sort((x, y) => y.entry.score - x.entry.score || y.weight - x.weight || x.index - y.index);
+  return weighed.slice(0, limit).map(({ entry, kind, systemKind, threat }) => {
+    const c = entry.component;
     const coveredBy = risks
       .filter((r) => (kind === 'system' ? r.systemIds : r.vendorIds).includes(c.id))
       .map((r) => ({ id: r.id, slug: r.slug, name: r.name }));

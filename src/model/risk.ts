@@ -34,7 +34,7 @@ export const RiskInput = Type.Object(
     residualImpact: OptionalScore('Impact after treatment, before the tier uplift (null: not yet assessed).'),
     status: Type.Optional(StringEnum(RISK_STATUSES, 'Where the risk stands; "accepted" only through POST /api/risks/{id}/accept.')),
     reviewOn: Type.Optional(Type.Union([DateOnly, Type.Null()], { description: 'Next review date.' })),
-    suggestedFrom: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()], { description: 'The blast-radius component (system or vendor id) the risk was adopted from.' })),
+    suggestedFrom: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()], { description: 'The blast-radius component the risk was adopted from, as "system/<slug>" or "vendor/<slug>" (portable across bundles).' })),
   },
   { additionalProperties: false },
 );

@@ -76,10 +76,23 @@ function componentTier(graph: IsmsGraph, id: string): TenantTier | null {
   return e.tierOf.get(id)!;
 }
 
-/** The most demanding tier a risk reaches: its tenants, and the tenants its systems and vendors would expose. */
-export function riskTier(graph: IsmsGraph, risk: Pick<Risk, 'tenantIds' | 'systemIds' | 'vendorIds'>): TenantTier | null {
+/** What the tier of a risk needs of an interested party: the tier it stands for and the tenants it is. */
+export type PartyTiers = ReadonlyMap<string, { tier: TenantTier | null; tenantIds: readonly string[] }>;
+
+/**
+ * The most demanding tier a risk reaches: its tenants, the tenants its systems and vendors would expose, and the
+ * interested parties it threatens (a customer tier counts as its tier, a customer as its tenants).
+ */
+export function riskTier(graph: IsmsGraph, risk: Pick<Risk, 'tenantIds' | 'systemIds' | 'vendorIds' | 'interestedPartyIds'>, parties: PartyTiers = new Map()): TenantTier | null {
   const tiers: TenantTier[] = [];
-  for (const id of risk.tenantIds) {
+  const tenantIds = [...risk.tenantIds];
+  for (const id of risk.interestedPartyIds) {
+    const party = parties.get(id);
+    if (!party) continue;
+    if (party.tier) tiers.push(party.tier);
+    tenantIds.push(...party.tenantIds);
+  }
+  for (const id of tenantIds) {
     const i = graph.tenantIndex.get(id);
     if (i !== undefined) tiers.push(graph.tenants[i]!.tier);
   }
@@ -117,17 +130,23 @@ export interface Register {
   total: number;
 }
 
+async function partyTiers(trx: Trx): Promise<PartyTiers> {
+  const parties = await allResources(trx, resourceByName('interested-parties'));
+  return new Map(parties.map((p) => [p.id as string, { tier: (p.tier as TenantTier | null) ?? null, tenantIds: p.tenantIds as string[] }]));
+}
+
 async function scoredRisks(db: Kysely<any>, actor: Actor, today: string): Promise<{ method: RiskMethod; entries: RiskEntry[]; graph: IsmsGraph }> {
   authorize(actor, 'read', 'risks');
   const graph = await loadGraph(db, actor);
-  const { method, all, acceptances } = await asActor(db, actor, async (trx) => ({
+  const { method, all, acceptances, parties } = await asActor(db, actor, async (trx) => ({
     method: await methodIn(trx),
     all: await allResources(trx, risks()) as unknown as Risk[],
     acceptances: await readAcceptances(trx),
+    parties: await partyTiers(trx),
   }));
   const entries = all.map((risk) => ({
     risk,
-    score: scoreRisk(risk, riskTier(graph, risk), method),
+    score: scoreRisk(risk, riskTier(graph, risk, parties), method),
     acceptance: acceptances.get(risk.id) ?? null,
     reviewOverdue: risk.status !== 'closed' && risk.reviewOn !== null && risk.reviewOn < today,
   }));
@@ -181,7 +200,7 @@ export async function acceptRisk(db: Kysely<any>, actor: Actor, id: string, rati
     if (!risk) throw new AppError('not_found', 'Risk not found.');
     if (risk.status === 'closed') throw new AppError('conflict', 'The risk is closed; reopen it before accepting it.', 'status');
     const method = await methodIn(trx);
-    const score = scoreRisk(risk, riskTier(graph, risk), method);
+    const score = scoreRisk(risk, riskTier(graph, risk, await partyTiers(trx)), method);
     if (!score.acceptable) {
       throw new AppError('invalid_value',
         `The residual level is ${score.residual.level} (score ${score.residual.score}${score.residualAssessed ? '' : ', not yet assessed after treatment'}); an owner may accept up to ${method.acceptanceThreshold}. Treat the risk further and lower its residual likelihood or impact.`,
@@ -236,7 +255,7 @@ export async function adoptSuggestion(db: Kysely<any>, actor: Actor, componentId
       likelihood: suggestion.likelihood, impact: suggestion.impact, controlIds: suggestion.controlIds,
       systemIds: suggestion.component.kind === 'system' ? [componentId] : [],
       vendorIds: suggestion.component.kind === 'vendor' ? [componentId] : [],
-      treatment: 'mitigate', status: 'open', suggestedFrom: componentId,
+      treatment: 'mitigate', status: 'open', suggestedFrom: `${suggestion.component.kind}/${suggestion.component.slug}`,
     };
     return await createWithin(trx, actor, risks(), body) as unknown as Risk;
   });

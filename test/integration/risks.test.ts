@@ -125,6 +125,9 @@ describe('risk register', () => {
       // the shared database holds tenant A's data (a flow brings it): tier A reached through the graph
       await newRisk({ slug: 'via-shared', name: 'Via shared', systemIds: [a.ids.shared] });
       expect((await entryOf('via-shared')).score.highestTier).toBe('A');
+      // an interested party standing for tier-A customers
+      await newRisk({ slug: 'via-party', name: 'Via party', interestedPartyIds: [a.ids.interestedParty] });
+      expect((await entryOf('via-party')).score).toMatchObject({ highestTier: 'A', uplift: 2 });
       // nothing linked: no uplift
       await newRisk({ slug: 'internal', name: 'Internal only' });
       expect((await entryOf('internal')).score).toMatchObject({ highestTier: null, uplift: 0, inherent: { score: 9, level: 'medium' } });
@@ -226,7 +229,7 @@ describe('risk register', () => {
       const url = `/api/risks/suggestions/${a.ids.vendor}/adopt`;
       const first = await call(a.tokens.engineer, { method: 'POST', url, payload: { owner: 'Vendor manager' } });
       expect(first.statusCode, first.body).toBe(201);
-      expect(first.json()).toMatchObject({ vendorIds: [a.ids.vendor], systemIds: [], suggestedFrom: a.ids.vendor, owner: 'Vendor manager', status: 'open' });
+      expect(first.json()).toMatchObject({ vendorIds: [a.ids.vendor], systemIds: [], suggestedFrom: 'vendor/cloud', owner: 'Vendor manager', status: 'open' });
       const second = await owner({ method: 'POST', url, payload: {} });
       expect(second.statusCode, second.body).toBe(201);
       expect(second.json().slug).toBe(`${first.json().slug}-2`);

@@ -71,7 +71,7 @@ CREATE TABLE risks (
   residual_impact integer CHECK (residual_impact BETWEEN 1 AND 5),
   status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'treated', 'accepted', 'closed')),
   review_on date,
-  -- The blast-radius component a suggestion was adopted from (a system or vendor id; no FK: the component may go).
+  -- The blast-radius component a suggestion was adopted from, as 'system/<slug>' or 'vendor/<slug>' (no FK: it may go).
   suggested_from text,
   -- The sign-off, written only by the accept route; cleared by the trigger below when the risk leaves "accepted".
   accepted_by text,
