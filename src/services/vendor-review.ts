@@ -13,7 +13,7 @@ import {
 } from '../model/vendor-review.js';
 import { allResources, getResource } from '../store/resource-store.js';
 import {
-  closeReview, extendOpenReview, findOpenReview, findReview, insertReview, listReviewRows, openReviewsOf, reviewCounts,
+  closeReview, extendOpenReview, findOpenReview, findReview, insertReview, lastCompletedReviews, listReviewRows, openReviewsOf, reviewCounts,
   type VendorReviewRow,
 } from '../store/vendor-review.js';
 import { asActor, updateWithin } from './resources.js';
@@ -216,29 +216,46 @@ export async function dueVendorReviews(db: Kysely<any>, actor: Actor, query: { t
 }
 
 /**
- * Open a recurring review for every vendor due by `today` that has no open recurring review. Idempotent: running it
- * twice opens nothing more (and the partial unique index refuses a second open task even to concurrent runs).
+ * Open a recurring review for every vendor due by `today` that has no open recurring review; then, for every
+ * sub-processor without an open review whose data now comes from tenants its last completed review did not list
+ * (a new flow, a new hosted system, a tenant subscribing to a service), a `sub-processor-changed` review: those
+ * tenants were never told. Idempotent: running it twice opens nothing more (and the partial unique index refuses a
+ * second open task even to concurrent runs).
  */
 export async function scheduleVendorReviews(db: Kysely<any>, actor: Actor, query: { today?: string | undefined }) {
   authorize(actor, 'create', 'vendor-reviews');
   const today = query.today ?? todayUtc();
   return asActor(db, actor, async (trx) => {
-    const due = (await dueList(trx, today, 0)).filter((d) => d.openReviewId === null);
-    const graph = due.length ? await graphWithin(trx) : null;
-    const opened: Array<{ reviewId: string; vendorId: string; slug: string; dueOn: string }> = [];
-    for (const d of due) {
+    const graph = await graphWithin(trx);
+    const opened: Array<{ reviewId: string; vendorId: string; slug: string; reason: VendorReviewReason; dueOn: string }> = [];
+    const open = async (vendor: { id: string; slug: string; name: string }, reason: VendorReviewReason, dueOn: string, changes: VendorChange[], summary: string) => {
       const id = randomUUID();
-      const reached = tenantsReached(graph!, d.vendorId, today);
-      // due when the interval ran out (a vendor never reviewed: since it was recorded), so a late one is overdue at once
-      const dueOn = d.dueOn;
       const inserted = await insertReview(trx, actor.orgId, {
-        id, vendorId: d.vendorId, vendorSlug: d.slug, vendorName: d.name, reason: 'recurring', dueOn, changes: [], tenantsReached: reached, openedBy: actorLabel(actor),
+        id, vendorId: vendor.id, vendorSlug: vendor.slug, vendorName: vendor.name, reason, dueOn, changes,
+        tenantsReached: tenantsReached(graph, vendor.id, today), openedBy: actorLabel(actor),
       });
-      if (!inserted) continue;
+      if (!inserted) return;
       const created = (await findReview(trx, id))!;
-      await recordChange(trx, actor, { action: 'create', objectType: 'vendor-review', objectId: id, objectSlug: d.slug, tenantId: null,
-        summary: `Opened the recurring review of ${d.name} (${d.criticality}: every ${d.intervalDays} days; due ${d.dueOn})`, after: created });
-      opened.push({ reviewId: id, vendorId: d.vendorId, slug: d.slug, dueOn });
+      await recordChange(trx, actor, { action: 'create', objectType: 'vendor-review', objectId: id, objectSlug: vendor.slug, tenantId: null, summary, after: created });
+      opened.push({ reviewId: id, vendorId: vendor.id, slug: vendor.slug, reason, dueOn });
+    };
+    for (const d of (await dueList(trx, today, 0)).filter((x) => x.openReviewId === null)) {
+      // due when the interval ran out (a vendor never reviewed: since it was recorded), so a late one is overdue at once
+      await open({ id: d.vendorId, slug: d.slug, name: d.name }, 'recurring', d.dueOn, [],
+        `Opened the recurring review of ${d.name} (${d.criticality}: every ${d.intervalDays} days; due ${d.dueOn})`);
+    }
+    const withOpenReview = new Set((await openReviewsOf(trx)).map((r) => r.vendor_id));
+    const lastDone = await lastCompletedReviews(trx);
+    for (const vendor of graph.vendors) {
+      const last = lastDone.get(vendor.id);
+      if (!vendor.subProcessor || withOpenReview.has(vendor.id) || !last) continue;
+      const told = new Set(last.tenants_reached.map((t) => t.tenantId));
+      const now = tenantsReached(graph, vendor.id, today);
+      const added = now.filter((t) => !told.has(t.tenantId));
+      if (added.length === 0) continue;
+      await open(vendor, 'sub-processor-changed', changeReviewDue(today),
+        [{ field: 'tenantsReached', before: last.tenants_reached.map((t) => t.slug), after: now.map((t) => t.slug) }],
+        `Opened a review of ${vendor.name}: data of ${added.length} tenant(s) its last review did not list now reaches it (${added.map((t) => t.slug).join(', ')})`);
     }
     return { today, opened };
   });

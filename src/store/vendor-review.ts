@@ -141,3 +141,13 @@ export async function reviewCounts(trx: Trx, today: string): Promise<{ open: num
     .where('status', '=', 'open').executeTakeFirst();
   return { open: Number(row?.open ?? 0), overdue: Number(row?.overdue ?? 0) };
 }
+
+/** The latest completed review of every vendor that has one: what its tenants were told about, by vendor id. */
+export async function lastCompletedReviews(trx: Trx): Promise<Map<string, VendorReviewRow>> {
+  const rows = await trx.selectFrom('vendor_reviews').select(COLUMNS as any)
+    .where('status', '=', 'done').where('vendor_id', 'is not', null)
+    .orderBy('vendor_id').orderBy('closed_at', 'desc').orderBy('id', 'desc').execute();
+  const out = new Map<string, VendorReviewRow>();
+  for (const row of rows.map(fromRow)) if (!out.has(row.vendor_id!)) out.set(row.vendor_id!, row);
+  return out;
+}

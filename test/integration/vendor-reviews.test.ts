@@ -247,4 +247,21 @@ describe('vendor reviews', () => {
     ]);
     expect(open[0]!.earliestEffectiveOn).toBe(addDays(today, 90));
   });
+
+  it('the schedule opens a review for a sub-processor now reaching a tenant its last completed review did not list', async () => {
+    const v = await vendor({ subProcessor: true });
+    await ok('POST', '/api/data-flows', { slug: unique('flow'), name: 'A to v', fromSystemId: s.ids.dedicatedA, toVendorId: v.id, dataCategories: ['personal-data'] });
+    const [first] = await reviewsOf(v.id);
+    await ok('POST', `/api/vendor-reviews/${first.id}/complete`, { result: 'approved', outcome: 'Tenant A notified 30 days ahead.' });
+    const openedFor = async () => (await ok('POST', '/api/vendor-reviews/schedule', {})).opened.filter((o: any) => o.vendorId === v.id);
+    expect(await openedFor()).toEqual([]);
+    // tenant B's data starts flowing to it: tenant B was never told
+    await ok('POST', '/api/data-flows', { slug: unique('flow'), name: 'B to v', fromSystemId: s.ids.dedicatedB, toVendorId: v.id, dataCategories: ['personal-data'] });
+    const opened = await openedFor();
+    expect(opened).toMatchObject([{ reason: 'sub-processor-changed', dueOn: addDays(today, 14) }]);
+    const review = await ok('GET', `/api/vendor-reviews/${opened[0].reviewId}`);
+    expect(review.changes).toEqual([{ field: 'tenantsReached', before: ['tenant-a'], after: ['tenant-a', 'tenant-b'] }]);
+    expect(review.tenantsReached.map((t: any) => t.slug)).toEqual(['tenant-a', 'tenant-b']);
+    expect(await openedFor()).toEqual([]);
+  });
 });

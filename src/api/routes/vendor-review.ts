@@ -42,7 +42,7 @@ const TenantsReached = Type.Object({
 const DueList = Type.Object({ today: DateOnly, items: Type.Array(DueVendor) }, { additionalProperties: false });
 const Scheduled = Type.Object({
   today: DateOnly,
-  opened: Type.Array(Type.Object({ reviewId: Uuid, vendorId: Uuid, slug: Slug, dueOn: DateOnly }, { additionalProperties: false })),
+  opened: Type.Array(Type.Object({ reviewId: Uuid, vendorId: Uuid, slug: Slug, reason: StringEnum(VENDOR_REVIEW_REASONS), dueOn: DateOnly }, { additionalProperties: false })),
 }, { additionalProperties: false });
 const Counts = Type.Object({ open: Type.Integer(), overdue: Type.Integer() }, { additionalProperties: false });
 
@@ -69,7 +69,7 @@ export function registerVendorReviewRoutes(app: FastifyInstance, db: Kysely<any>
   app.post('/api/vendor-reviews/schedule', {
     // nothing to send: no body is the same as an empty one
     preValidation: async (request) => { request.body ??= {}; },
-    schema: { tags, summary: 'Open a recurring review for every vendor due (idempotent)', querystring: TodayQuery, body: Type.Object({}, { additionalProperties: false }), response: { 200: Scheduled, ...errorResponses } },
+    schema: { tags, summary: 'Open a recurring review for every vendor due, and a review for every sub-processor now reaching tenants its last review did not list (idempotent)', querystring: TodayQuery, body: Type.Object({}, { additionalProperties: false }), response: { 200: Scheduled, ...errorResponses } },
   }, async (request) => scheduleVendorReviews(db, actorOf(request), request.query as { today?: string }));
 
   app.get('/api/vendor-reviews/:id', {
