@@ -35,7 +35,7 @@ export function VendorReviewsPage() {
     setError(null);
     try {
       const r = await api<{ opened: unknown[] }>('POST', '/api/vendor-reviews/schedule', {});
-      setMessage(r.opened.length ? `Opened ${r.opened.length} recurring review${r.opened.length === 1 ? '' : 's'}.` : 'Every vendor due already has an open review.');
+      setMessage(r.opened.length ? `Opened ${r.opened.length} review${r.opened.length === 1 ? '' : 's'}.` : 'Nothing to open: every vendor due, and every sub-processor reaching a tenant not yet told, already has an open review.');
       await client.invalidateQueries({ queryKey: ['vendor-reviews'] });
     } catch (err) { setError(err); }
   };
@@ -44,7 +44,7 @@ export function VendorReviewsPage() {
     <section>
       <div className="page-head">
         <h1>Vendor reviews</h1>
-        {can('create', 'vendor-reviews') && <div className="actions"><button type="button" className="primary" onClick={() => void schedule()}>Open recurring reviews now due</button></div>}
+        {can('create', 'vendor-reviews') && <div className="actions"><button type="button" className="primary" onClick={() => void schedule()}>Open the reviews now due</button></div>}
       </div>
       <p>
         Adding a sub-processor, or changing where a sub-processor takes data, which data or how much access it has, opens a review
