@@ -22,6 +22,11 @@ const CONSTRAINTS: Record<string, { code: 'slug_taken' | 'in_use' | 'reference_n
   risks_residual_pair: { code: 'invalid_value', field: 'residualImpact', message: 'Set both residualLikelihood and residualImpact, or neither.' },
   interested_parties_slug_key: { code: 'slug_taken', field: 'slug', message: 'Another interested party already has this slug.' },
   interested_parties_tier_for_customer_tier: { code: 'invalid_value', field: 'tier', message: 'A customer-tier party names its tier, and only it has one.' },
+  processing_activities_slug_key: { code: 'slug_taken', field: 'slug', message: 'Another processing activity already has this slug.' },
+  processing_activities_service_fkey: { code: 'in_use', field: 'serviceId', message: 'Processing activities (records of processing) belong to this service; change or delete them first.' },
+  processing_activities_tenant_fkey: { code: 'in_use', field: 'tenantId', message: 'Processing activities (records of processing) are written for this tenant; change or delete them first.' },
+  processing_activities_joint_arrangement: { code: 'invalid_value', field: 'jointArrangement', message: 'A joint controller needs the arrangement between the joint controllers (GDPR Art. 26).' },
+  processing_activities_processor_for_whom: { code: 'invalid_value', field: 'serviceId', message: 'A processor activity names the service or the tenant it is carried out for.' },
   memberships_tenant_viewer_bound: { code: 'invalid_value', field: 'tenantId', message: 'A tenant-viewer must be bound to exactly one tenant, and no other role may be.' },
 };
 

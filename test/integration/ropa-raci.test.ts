@@ -148,6 +148,21 @@ describe('records of processing (GDPR Art. 30) and RACI per service', () => {
     await as(h, s.tokens.owner, { method: 'DELETE', url: `/api/processing-activities/${created.id}` });
   });
 
+  it('a service or tenant that processing activities name cannot be deleted from under them (409 in_use naming the field)', async () => {
+    const svc = (await as(h, s.tokens.owner, { method: 'POST', url: '/api/services', payload: { slug: unique('svc'), name: 'Short-lived' } })).json();
+    const tnt = (await as(h, s.tokens.owner, { method: 'POST', url: '/api/tenants', payload: { slug: unique('tnt'), name: 'Short-lived tenant', tier: 'C', tenancyPattern: 'pooled' } })).json();
+    const pa = (await post(valid({ serviceId: svc.id, tenantId: tnt.id }))).json();
+    const delService = await as(h, s.tokens.owner, { method: 'DELETE', url: `/api/services/${svc.id}` });
+    expect(delService.statusCode).toBe(409);
+    expect(delService.json()).toMatchObject({ error: 'in_use', field: 'serviceId' });
+    const delTenant = await as(h, s.tokens.owner, { method: 'DELETE', url: `/api/tenants/${tnt.id}` });
+    expect(delTenant.statusCode).toBe(409);
+    expect(delTenant.json()).toMatchObject({ error: 'in_use', field: 'tenantId' });
+    expect((await as(h, s.tokens.owner, { method: 'DELETE', url: `/api/processing-activities/${pa.id}` })).statusCode).toBe(204);
+    expect((await as(h, s.tokens.owner, { method: 'DELETE', url: `/api/tenants/${tnt.id}` })).statusCode).toBe(204);
+    expect((await as(h, s.tokens.owner, { method: 'DELETE', url: `/api/services/${svc.id}` })).statusCode).toBe(204);
+  });
+
   describe('exports', () => {
     let csvNasty: string;
     beforeAll(async () => {
