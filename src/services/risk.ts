@@ -313,7 +313,16 @@ export const riskMethodSection: BundleSection = {
   subject: 'risk-method',
   async export(trx) {
     const stored = await readRiskMethod(trx);
-    return stored ? [stored.method as unknown as Record<string, unknown>] : [];
+    if (!stored) return [];
+    // in the schema's order (jsonb keeps its own), so the exported YAML reads like the documentation
+    const m = stored.method;
+    return [{
+      thresholds: { medium: m.thresholds.medium, high: m.thresholds.high, critical: m.thresholds.critical },
+      tierUplift: { A: m.tierUplift.A, B: m.tierUplift.B, C: m.tierUplift.C },
+      acceptanceThreshold: m.acceptanceThreshold,
+      ...(m.likelihoodLabels ? { likelihoodLabels: m.likelihoodLabels } : {}),
+      ...(m.impactLabels ? { impactLabels: m.impactLabels } : {}),
+    }];
   },
   async apply(trx, actor, items) {
     const result: SectionApplyResult = { created: 0, updated: 0, unchanged: 0, objects: [] };
