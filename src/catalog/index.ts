@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
+import { parseBundleSource } from '../model/bundle-source.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { parseFrameworkYaml, type FrameworkDocument } from './format.js';
 
@@ -132,8 +133,14 @@ function once<T>(load: () => T): () => T {
 const iso27001 = once(() => {
   const raw = loadChecked<Iso27001File>('iso27001-2022.yaml', Iso27001Schema);
   const controls: CatalogControl[] = raw.annex_a_controls.map((c) => Object.freeze({ id: String(c.id), title: c.title, theme: c.theme, framework: ISO27001 }));
-  const byId = new Map(controls.map((c) => [c.id, c]));
-  if (byId.size !== controls.length) throw new Error('catalogs/iso27001-2022.yaml: duplicate Annex A control id');
+  const byId = new Map<string, CatalogControl>();
+  controls.forEach((c, i) => {
+    if (byId.has(c.id)) {
+      const line = parseBundleSource(readCatalog('iso27001-2022.yaml'), 'iso27001-2022.yaml').locate(['annex_a_controls', i, 'id']).line;
+      throw new Error(`catalogs/iso27001-2022.yaml:${line}: duplicate Annex A control id "${c.id}"`);
+    }
+    byId.set(c.id, c);
+  });
   const clauses: CatalogClause[] = raw.clauses.map((c) => Object.freeze({ id: String(c.id), title: c.title, level: c.level, ...(c.parent ? { parent: String(c.parent) } : {}) }));
   const themes: CatalogTheme[] = raw.themes.map((t) => Object.freeze({ id: t.theme, number: String(t.id), title: t.title }));
   return { controls: Object.freeze(controls), byId, clauses: Object.freeze(clauses), themes: Object.freeze(themes) };
