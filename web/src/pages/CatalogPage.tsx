@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { get } from '../api/client';
-import type { CatalogControl, CatalogDetail } from '../api/catalogs';
+import type { CatalogControl, CatalogDetail, GdprLink } from '../api/catalogs';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Link } from '../router';
 
@@ -9,6 +9,13 @@ function matches(c: CatalogControl, q: string): boolean {
   if (!q) return true;
   const hay = [c.id, `A.${c.id}`, c.title, c.description ?? '', ...(c.gdpr ?? []).flatMap((g) => [`Art. ${g.gdpr}`, g.gdpr, g.articleTitle, g.reason])].join(' ').toLowerCase();
   return q.toLowerCase().split(/\s+/).filter(Boolean).every((w) => hay.includes(w));
+}
+
+/** A control's GDPR links grouped by their reason (one line per reason), in mapping order. */
+function byReason(links: GdprLink[]): Array<[string, GdprLink[]]> {
+  const out = new Map<string, GdprLink[]>();
+  for (const l of links) out.set(l.reason, [...(out.get(l.reason) ?? []), l]);
+  return [...out];
 }
 
 /** One catalog: its controls by group (theme, objective, chapter) with a search box; Annex A controls show their GDPR links. */
@@ -50,13 +57,13 @@ export function CatalogPage({ id }: { id: string }) {
                   <div key={c.id} className="catalog-control">
                     <dt><code>{annexA ? `A.${c.id}` : id === 'gdpr' ? `Art. ${c.id}` : c.id}</code> {c.title}</dt>
                     {c.description && <dd>{c.description}</dd>}
-                    {c.gdpr && c.gdpr.length > 0 && (
-                      <dd>
+                    {byReason(c.gdpr ?? []).map(([reason, links]) => (
+                      <dd key={reason}>
                         <span className="muted">Supports GDPR </span>
-                        {c.gdpr.map((l, i) => <span key={l.gdpr}>{i > 0 ? ', ' : ''}<abbr title={l.articleTitle}>Art. {l.gdpr}</abbr></span>)}
-                        {': '}{c.gdpr[0]!.reason}
+                        {links.map((l, i) => <span key={l.gdpr}>{i > 0 ? ', ' : ''}<abbr title={l.articleTitle}>Art. {l.gdpr}</abbr></span>)}
+                        {': '}{reason}
                       </dd>
-                    )}
+                    ))}
                     {annexA && c.gdpr && c.gdpr.length === 0 && <dd className="muted">No GDPR link in the mapping.</dd>}
                   </div>
                 ))}
