@@ -83,7 +83,7 @@ async function decideWithin(trx: Trx, actor: Actor, controlId: string, input: So
   await upsertDecision(trx, actor.orgId, { controlId, applicable: input.applicable, reasons, justification, decidedBy: actorLabel(actor) });
   const after = { controlId, applicable: input.applicable, reasons, justification };
   await recordChange(trx, actor, {
-    action: before ? 'update' : 'create', objectType: 'soa decision', objectId: controlId, objectSlug: controlId, tenantId: null,
+    action: before ? 'update' : 'create', objectType: 'soa decision', objectId: null, objectSlug: controlId, tenantId: null,
     summary: `Control ${controlId} ${input.applicable ? 'applicable' : 'not applicable'}${reasons.length ? ` (${reasons.join(', ')})` : ''}`,
     ...(before ? { before: { controlId, applicable: before.applicable, reasons: before.reasons, justification: before.justification } } : {}), after,
   });
@@ -135,7 +135,7 @@ export async function approveSoa(db: Kysely<any>, actor: Actor, note = ''): Prom
     const version = (await latestVersion(trx)) + 1;
     await insertVersion(trx, actor.orgId, { version, approvedByUser: actor.userId, approvedBy: actorLabel(actor), note: note.trim(), summary, rows });
     await recordChange(trx, actor, {
-      action: 'approve', objectType: 'soa version', objectId: String(version), objectSlug: `v${version}`, tenantId: null,
+      action: 'approve', objectType: 'soa version', objectId: null, objectSlug: `v${version}`, tenantId: null,
       summary: `Approved the Statement of Applicability as version ${version} (${summary.applicable} applicable, ${summary.notApplicable} not applicable, ${summary.undecided} undecided)`,
       after: rows,
     });
