@@ -20,7 +20,7 @@ const Required = (description: string) => Type.String({ minLength: 1, maxLength:
 export const ControlExceptionInput = Type.Object(
   {
     slug: Slug,
-    title: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
     controlId: ControlId,
     systemId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'Scope: one system (set exactly one of systemId, serviceId, tenantId, tier).' })),
     serviceId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'Scope: one service.' })),
@@ -142,8 +142,8 @@ export const controlExceptionResource: ResourceDefinition = {
     tenantId: { schema: Uuid, field: 'tenantId', mode: 'equals' },
     tier: { schema: StringEnum(TENANT_TIERS), field: 'tier', mode: 'equals' },
   },
-  sortable: ['slug', 'title', 'controlId', 'status', 'expiresOn', 'reviewOn', 'createdAt', 'updatedAt'],
-  searchable: ['slug', 'title', 'reason', 'compensatingMeasures', 'owner'],
+  sortable: ['slug', 'name', 'controlId', 'status', 'expiresOn', 'reviewOn', 'createdAt', 'updatedAt'],
+  searchable: ['slug', 'name', 'reason', 'compensatingMeasures', 'owner'],
   check: (obj) => checkControlException(obj),
   tenantField: 'tenantId',
   readOnly: ['status', 'proposedByUser', 'decidedBy', 'decidedAt', 'decisionNote'],

@@ -18,7 +18,7 @@ export const ControlId = Type.String({ pattern: '^[0-9]{1,2}\\.[0-9]{1,2}$', max
 export const EvidenceInput = Type.Object(
   {
     slug: Slug,
-    title: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
     kind: StringEnum(EVIDENCE_KINDS, 'An uploaded file (PUT /api/evidence/{id}/file) or a link.'),
     url: Type.Optional(Type.Union([Type.String({ maxLength: 2000, pattern: '^[hH][tT][tT][pP][sS]?://[^\\s]+$' }), Type.Null()], { description: 'For a link: an http(s) URL.' })),
     collectedOn: { ...DateOnly, description: 'The day the evidence was collected (a report run, a screenshot taken, a test done).' },
@@ -137,8 +137,8 @@ export const evidenceResource: ResourceDefinition = {
     systemId: { schema: Uuid, field: 'systemIds', mode: 'link' },
     isolationTest: { schema: StringEnum(ISOLATION_TEST_OUTCOMES), field: 'isolationTest', mode: 'equals' },
   },
-  sortable: ['slug', 'title', 'kind', 'collectedOn', 'createdAt', 'updatedAt'],
-  searchable: ['slug', 'title', 'description', 'fileName'],
+  sortable: ['slug', 'name', 'kind', 'collectedOn', 'createdAt', 'updatedAt'],
+  searchable: ['slug', 'name', 'description', 'fileName'],
   check: (obj) => checkEvidence(obj),
   tenantField: 'tenantId',
   readOnly: ['fileName', 'fileType', 'fileSize', 'fileSha256', 'fileUploadedAt'],

@@ -21,7 +21,7 @@ describe('evidence: files sealed on disk, links, freshness, and who sees which',
     trx.selectFrom('ledger_entries').select(sql<string>`count(*)`.as('n')).executeTakeFirst()))?.n);
   const create = async (token: string, body: Record<string, unknown>) => as(h, token, { method: 'POST', url: '/api/evidence', payload: body });
   const fileEvidence = async (extra: Record<string, unknown> = {}) => {
-    const r = await create(s.tokens.engineer, { slug: unique('ev'), title: 'Access review export', kind: 'file', collectedOn: '2026-01-10', freshnessDays: 90, controlIds: ['5.15', '5.18'], ...extra });
+    const r = await create(s.tokens.engineer, { slug: unique('ev'), name: 'Access review export', kind: 'file', collectedOn: '2026-01-10', freshnessDays: 90, controlIds: ['5.15', '5.18'], ...extra });
     expect(r.statusCode, r.body).toBe(201);
     return r.json();
   };
@@ -41,7 +41,7 @@ describe('evidence: files sealed on disk, links, freshness, and who sees which',
   });
 
   it('a link needs an http(s) url; controls must be Annex A ids', async () => {
-    const base = { slug: unique('ln'), title: 'Pen test report', kind: 'link', collectedOn: '2026-01-01', freshnessDays: 365 };
+    const base = { slug: unique('ln'), name: 'Pen test report', kind: 'link', collectedOn: '2026-01-01', freshnessDays: 365 };
     const noUrl = await create(s.tokens.owner, base);
     expect([noUrl.statusCode, noUrl.json().field]).toEqual([422, 'url']);
     const js = await create(s.tokens.owner, { ...base, url: 'javascript:alert(1)' });
@@ -105,7 +105,7 @@ describe('evidence: files sealed on disk, links, freshness, and who sees which',
     expect(orgFiles().length).toBe(filesBefore + 1);
     expect(await ledgerCount()).toBe(before + 1);
     // a link holds no file
-    const link = await create(s.tokens.owner, { slug: unique('ln'), title: 'Link', kind: 'link', url: 'https://example.test', collectedOn: '2026-01-01', freshnessDays: 30 });
+    const link = await create(s.tokens.owner, { slug: unique('ln'), name: 'Link', kind: 'link', url: 'https://example.test', collectedOn: '2026-01-01', freshnessDays: 30 });
     const toLink = await upload(s.tokens.owner, link.json().id, PDF, 'application/pdf');
     expect([toLink.statusCode, toLink.json().field]).toEqual([422, 'kind']);
   });
@@ -140,9 +140,9 @@ describe('evidence: files sealed on disk, links, freshness, and who sees which',
   });
 
   it('flags stale evidence and lists it at /api/evidence/stale', async () => {
-    const old = await create(s.tokens.owner, { slug: unique('old'), title: 'Old scan', kind: 'link', url: 'https://example.test/scan', collectedOn: '2020-01-01', freshnessDays: 30 });
+    const old = await create(s.tokens.owner, { slug: unique('old'), name: 'Old scan', kind: 'link', url: 'https://example.test/scan', collectedOn: '2020-01-01', freshnessDays: 30 });
     expect(old.json()).toMatchObject({ currentUntil: '2020-01-31', stale: true, staleSince: '2020-02-01' });
-    const fresh = await create(s.tokens.owner, { slug: unique('new'), title: 'New scan', kind: 'link', url: 'https://example.test/scan2', collectedOn: new Date().toISOString().slice(0, 10), freshnessDays: 30 });
+    const fresh = await create(s.tokens.owner, { slug: unique('new'), name: 'New scan', kind: 'link', url: 'https://example.test/scan2', collectedOn: new Date().toISOString().slice(0, 10), freshnessDays: 30 });
     expect(fresh.json()).toMatchObject({ stale: false, staleSince: null });
     const list = (await as(h, s.tokens.auditor, { method: 'GET', url: '/api/evidence/stale' })).json();
     const ids = list.items.map((e: any) => e.id);
@@ -171,7 +171,7 @@ describe('evidence: files sealed on disk, links, freshness, and who sees which',
     expect((await as(h, v, { method: 'GET', url: `/api/evidence/${ofB.id}/file` })).statusCode).toBe(404);
     expect((await as(h, v, { method: 'GET', url: `/api/evidence/${shared.id}/file` })).statusCode).toBe(200);
     expect((await as(h, v, { method: 'GET', url: `/api/evidence?tenantId=${s.ids.tenantB}` })).json().total).toBe(0);
-    expect((await as(h, v, { method: 'PATCH', url: `/api/evidence/${ownA.id}`, payload: { title: 'x' } })).statusCode).toBe(403);
+    expect((await as(h, v, { method: 'PATCH', url: `/api/evidence/${ownA.id}`, payload: { name: 'x' } })).statusCode).toBe(403);
   });
 
   it('the database alone: a tenant-A transaction sees shared and tenant-A evidence, and can write none', async () => {
@@ -183,12 +183,12 @@ describe('evidence: files sealed on disk, links, freshness, and who sees which',
     expect(rows.map((r) => r.id)).toContain(shared.id);
     expect(rows.map((r) => r.id)).not.toContain(ofB.id);
     // shared evidence is visible to the viewer's transaction, but changing it is refused by the policy
-    await expect(withContext(h.database.db, ctx, (trx) => trx.updateTable('evidence').set({ title: 'Hijacked' }).where('id', '=', shared.id).execute()))
+    await expect(withContext(h.database.db, ctx, (trx) => trx.updateTable('evidence').set({ name: 'Hijacked' }).where('id', '=', shared.id).execute()))
       .rejects.toThrow(/row-level security/);
-    const ofBUpdate = await withContext(h.database.db, ctx, (trx) => trx.updateTable('evidence').set({ title: 'Hijacked' }).where('id', '=', ofB.id).executeTakeFirst());
+    const ofBUpdate = await withContext(h.database.db, ctx, (trx) => trx.updateTable('evidence').set({ name: 'Hijacked' }).where('id', '=', ofB.id).executeTakeFirst());
     expect(Number(ofBUpdate.numUpdatedRows)).toBe(0);
     await expect(withContext(h.database.db, ctx, (trx) => trx.insertInto('evidence').values({
-      org_id: s.org.orgId, id: crypto.randomUUID(), slug: unique('x'), title: 'x', kind: 'link', url: 'https://x.test', collected_on: '2026-01-01', freshness_days: 1, tenant_id: s.ids.tenantA,
+      org_id: s.org.orgId, id: crypto.randomUUID(), slug: unique('x'), name: 'x', kind: 'link', url: 'https://x.test', collected_on: '2026-01-01', freshness_days: 1, tenant_id: s.ids.tenantA,
     }).execute())).rejects.toThrow(/row-level security/);
     // without the tenant context the same transaction sees tenant B's evidence: the emptiness above is the policy's doing
     const all = await withContext(h.database.db, { ...ctx, tenantId: null }, (trx) => trx.selectFrom('evidence').select('id').where('id', '=', ofB.id).execute());

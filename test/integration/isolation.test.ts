@@ -77,7 +77,7 @@ describe('isolation: every route, across organizations and tenants', () => {
     ];
     tenantBSecrets = [
       a.ids.tenantB!, a.ids.dedicatedB!, a.ids.service2!, a.ids.viewerBUser!, a.emails.viewerB!, A.tokenIds.viewerB,
-      a.ids.flowToB!, a.ids.flowToBSlug!, a.tokens.viewerB,
+      a.ids.flowToB!, a.ids.flowToBSlug!, a.tokens.viewerB, a.ids.evidenceB!, a.ids.exceptionB!, 'tenant-b-restore-test',
     ];
   });
   afterAll(async () => { await h?.close(); });

@@ -16,7 +16,7 @@ CREATE TABLE evidence (
   org_id uuid NOT NULL REFERENCES orgs (org_id) ON DELETE CASCADE,
   id uuid NOT NULL,
   slug text NOT NULL,
-  title text NOT NULL CHECK (length(btrim(title)) > 0),
+  name text NOT NULL CHECK (length(btrim(name)) > 0),
   kind text NOT NULL CHECK (kind IN ('file', 'link')),
   url text CHECK (url IS NULL OR url ~* '^https?://'),
   collected_on date NOT NULL,
@@ -96,7 +96,7 @@ CREATE TABLE control_exceptions (
   org_id uuid NOT NULL REFERENCES orgs (org_id) ON DELETE CASCADE,
   id uuid NOT NULL,
   slug text NOT NULL,
-  title text NOT NULL CHECK (length(btrim(title)) > 0),
+  name text NOT NULL CHECK (length(btrim(name)) > 0),
   control_id text NOT NULL,
   -- The scope: exactly one of a system, a service, a tenant or a tier.
   system_id uuid,
