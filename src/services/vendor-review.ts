@@ -72,25 +72,29 @@ export async function vendorWritten(trx: Trx, actor: Actor, before: Obj | null, 
   if (!trigger) return;
   const vendor = after as Vendor;
   const reached = tenantsReached(await graphWithin(trx), vendor.id, today);
-  const open = await findOpenReview(trx, vendor.id, trigger.reason);
-  if (open) {
-    if (trigger.reason !== 'sub-processor-changed') return;
-    const changes = mergeChanges(open.changes, trigger.changes);
-    await extendOpenReview(trx, open.id, changes, reached);
-    const updated = (await findReview(trx, open.id))!;
-    await recordChange(trx, actor, { action: 'update', objectType: 'vendor-review', objectId: open.id, objectSlug: vendor.slug, tenantId: null,
-      summary: `Added ${trigger.changes.map((c) => c.field).join(', ')} to the open review of sub-processor ${vendor.name}`, before: open, after: updated });
-    return;
+  let open = await findOpenReview(trx, vendor.id, trigger.reason);
+  if (!open) {
+    const id = randomUUID();
+    const inserted = await insertReview(trx, actor.orgId, {
+      id, vendorId: vendor.id, vendorSlug: vendor.slug, vendorName: vendor.name, reason: trigger.reason, dueOn: changeReviewDue(today),
+      changes: trigger.changes, tenantsReached: reached, openedBy: actorLabel(actor),
+    });
+    if (inserted) {
+      const created = (await findReview(trx, id))!;
+      await recordChange(trx, actor, { action: 'create', objectType: 'vendor-review', objectId: id, objectSlug: vendor.slug, tenantId: null,
+        summary: `Opened a review of ${vendor.name} (${reasonWords[trigger.reason]}): data of ${reached.length} tenant(s) reaches it`, after: created });
+      return;
+    }
+    // a concurrent transaction opened it first (the partial unique index): add this change to that task
+    open = await findOpenReview(trx, vendor.id, trigger.reason);
+    if (!open) return;
   }
-  const id = randomUUID();
-  const inserted = await insertReview(trx, actor.orgId, {
-    id, vendorId: vendor.id, vendorSlug: vendor.slug, vendorName: vendor.name, reason: trigger.reason, dueOn: changeReviewDue(today),
-    changes: trigger.changes, tenantsReached: reached, openedBy: actorLabel(actor),
-  });
-  if (!inserted) return;
-  const created = (await findReview(trx, id))!;
-  await recordChange(trx, actor, { action: 'create', objectType: 'vendor-review', objectId: id, objectSlug: vendor.slug, tenantId: null,
-    summary: `Opened a review of ${vendor.name} (${reasonWords[trigger.reason]}): data of ${reached.length} tenant(s) reaches it`, after: created });
+  if (trigger.reason !== 'sub-processor-changed') return;
+  const changes = mergeChanges(open.changes, trigger.changes);
+  await extendOpenReview(trx, open.id, changes, reached);
+  const updated = (await findReview(trx, open.id))!;
+  await recordChange(trx, actor, { action: 'update', objectType: 'vendor-review', objectId: open.id, objectSlug: vendor.slug, tenantId: null,
+    summary: `Added ${trigger.changes.map((c) => c.field).join(', ')} to the open review of sub-processor ${vendor.name}`, before: open, after: updated });
 }
 
 async function cancelOpenReviews(trx: Trx, actor: Actor, vendorId: string, why: string): Promise<void> {
