@@ -14,6 +14,8 @@ import { MemberNewPage } from './pages/MemberNewPage';
 import { MemberPage } from './pages/MemberPage';
 import { MembersPage } from './pages/MembersPage';
 import { OrgPage } from './pages/OrgPage';
+import { OverdueExceptionsPage } from './pages/OverdueExceptionsPage';
+import { StaleEvidencePage } from './pages/StaleEvidencePage';
 import { RaciEditorPage } from './pages/RaciEditorPage';
 import { RaciListPage } from './pages/RaciListPage';
 import { ResourceDetailPage } from './pages/ResourceDetailPage';
@@ -91,6 +93,8 @@ function resolve(path: string, me: Me, can: (action: string, subject: string) =>
   if (vendorReview) return can('read', 'vendor-reviews') ? { title: 'Vendor review', element: <VendorReviewPage key={vendorReview.id} id={vendorReview.id!} /> } : notFound;
   if (path === '/risk-register') return can('read', 'risks') ? { title: 'Risk register', element: <RiskRegisterPage /> } : notFound;
   if (path === '/risk-method') return can('read', 'risk-method') ? { title: 'Risk method', element: <RiskMethodPage /> } : notFound;
+  if (path === '/stale-evidence') return can('read', 'evidence') ? { title: 'Stale evidence', element: <StaleEvidencePage /> } : notFound;
+  if (path === '/overdue-exceptions') return can('read', 'control-exceptions') ? { title: 'Overdue exceptions', element: <OverdueExceptionsPage /> } : notFound;
   if (path === '/retention') return can('read', 'retention') ? { title: 'Retention', element: <RetentionPage /> } : notFound;
   if (path === '/ropa') return can('read', 'ropa') ? { title: 'Records of processing', element: <RopaPage /> } : notFound;
   if (path === '/raci') return can('read', 'raci') && can('read', 'services') ? { title: 'RACI per service', element: <RaciListPage /> } : notFound;
@@ -130,6 +134,9 @@ function Nav() {
           {can('read', 'events') && item('/ledger', 'Ledger')}
           {can('read', 'vendor-reviews') && item('/vendor-reviews', 'Vendor reviews')}
           {can('read', 'risks') && item('/risk-register', 'Risk register')}
+          {viewer && can('read', 'evidence') && item('/evidence', 'Evidence')}
+          {!viewer && can('read', 'evidence') && item('/stale-evidence', 'Stale evidence')}
+          {can('read', 'control-exceptions') && item('/overdue-exceptions', 'Overdue exceptions')}
           {can('read', 'retention') && item('/retention', 'Retention')}
           {can('read', 'ropa') && item('/ropa', 'Records of processing')}
           {can('read', 'raci') && can('read', 'services') && item('/raci', 'RACI')}

@@ -85,6 +85,21 @@ export const RESOURCE_VIEWS: ResourceView[] = [
       { field: 'status', label: 'Status' }, { field: 'targetTiers', label: 'Tiers', kind: 'list' }, { field: 'owner', label: 'Owner' },
     ],
   },
+  {
+    name: 'evidence', path: '/evidence', label: 'Evidence', plural: 'Evidence',
+    columns: [
+      { field: 'name', label: 'Name' }, { field: 'kind', label: 'Kind' }, { field: 'collectedOn', label: 'Collected on' },
+      { field: 'currentUntil', label: 'Current until' }, { field: 'stale', label: 'Stale', kind: 'bool' },
+      { field: 'tenantId', label: 'Tenant (none: shared core)', kind: 'ref', target: 'tenants' }, { field: 'controlIds', label: 'Controls', kind: 'list' },
+    ],
+  },
+  {
+    name: 'control-exceptions', path: '/control-exceptions', label: 'Exception', plural: 'Exceptions',
+    columns: [
+      { field: 'controlId', label: 'Control' }, { field: 'name', label: 'Name' }, { field: 'status', label: 'Status' },
+      { field: 'reviewOn', label: 'Review on' }, { field: 'expiresOn', label: 'Expires on' }, { field: 'overdue', label: 'Overdue', kind: 'bool' },
+    ],
+  },
 ];
 
 export function viewByName(name: string): ResourceView | undefined {

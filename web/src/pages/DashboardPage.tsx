@@ -9,6 +9,7 @@ import { RisksTile } from '../components/RisksTile';
 import { SoaTile } from '../components/SoaTile';
 import { ScopeFindingsTile } from '../components/ScopeFindingsTile';
 import { VendorReviewsTile } from '../components/VendorReviewsTile';
+import { EvidenceExceptionsTile } from '../components/EvidenceExceptionsTile';
 import { LedgerStatus } from './LedgerStatus';
 
 interface Dashboard {
@@ -39,6 +40,7 @@ export function DashboardPage() {
           {can('read', 'scope-analysis') && <ScopeFindingsTile />}
           {can('read', 'vendor-reviews') && <VendorReviewsTile />}
           {can('read', 'risks') && <RisksTile />}
+          {(can('read', 'evidence') || can('read', 'control-exceptions')) && <EvidenceExceptionsTile />}
           <p>Tenants by tier: {(['A', 'B', 'C'] as const).map((t) => <span key={t} className={`tier tier-${t}`}>{t}: {d.tenantsByTier[t] ?? 0}</span>)}</p>
           <h2>Recent changes</h2>
           <DataTable caption="Recent changes" rows={d.recentChanges} columns={[

@@ -13,6 +13,8 @@ import type { ResourceView } from '../resources';
 import { TenantFootprint, useFootprint } from './TenantFootprint';
 import { DataFlowDiagram } from '../components/DataFlowDiagram';
 import { VendorTenantsReached } from '../components/VendorTenantsReached';
+import { EvidenceFile } from '../components/EvidenceFile';
+import { ExceptionDecision } from '../components/ExceptionDecision';
 
 /** One object: every field (references as links), edit and delete for those allowed, and a tenant's footprint. */
 export function ResourceDetailPage({ view, id }: { view: ResourceView; id: string }) {
@@ -88,6 +90,8 @@ export function ResourceDetailPage({ view, id }: { view: ResourceView; id: strin
           {view.name === 'tenants' && can('read', 'tenant-data-map') && <DataFlowDiagram kind="tenants" id={id} name={String(o.name)} />}
           {view.name === 'services' && can('read', 'scope-analysis') && <DataFlowDiagram kind="services" id={id} name={String(o.name)} />}
           {view.name === 'vendors' && can('read', 'vendor-reviews') && <VendorTenantsReached vendorId={id} />}
+          {view.name === 'evidence' && <EvidenceFile id={id} />}
+          {view.name === 'control-exceptions' && <ExceptionDecision id={id} />}
           {view.name === 'services' && can('read', 'raci') && <p><Link to={`/raci/${id}`}>RACI matrix of this service</Link></p>}
         </>
       )}
