@@ -188,6 +188,17 @@ ${extra}`;
     expect((await api(other.tokens.owner, 'GET', `/api/catalogs/${key}`)).json().controls).toHaveLength(2);
     const twice = await api(other.tokens.owner, 'POST', '/api/bundle/apply', { yaml: text });
     expect(twice.json().counts.frameworks).toMatchObject({ created: 0, updated: 0 });
+    // a changed framework is replaced whole (same stored id), with an update entry in the ledger
+    const storedId = (await api(other.tokens.owner, 'GET', '/api/catalogs')).json().find((c: { id: string }) => c.id === key).frameworkId;
+    const changed = `apiVersion: tenantproof.dev/v1\nkind: IsmsBundle\norganization: { slug: ${other.org.slug}, name: Other }\nframeworks:\n  - framework: { id: ${key}, name: ACME cloud baseline, version: "2026.1", provenance: Written by the ACME security team }\n    controls:\n      - { id: AC-9, title: Only one control now }\n`;
+    const replaced = await api(other.tokens.owner, 'POST', '/api/bundle/apply', { yaml: changed });
+    expect(replaced.statusCode, replaced.body).toBe(200);
+    expect(replaced.json().counts.frameworks).toMatchObject({ created: 0, updated: 1 });
+    expect(replaced.json().objects).toContainEqual({ section: 'frameworks', slug: key, outcome: 'updated', changed: ['version', 'groups', 'controls'] });
+    const after = (await api(other.tokens.owner, 'GET', `/api/catalogs/${key}`)).json();
+    expect(after).toMatchObject({ version: '2026.1', frameworkId: storedId, controlCount: 1, groups: [] });
+    expect(after.controls).toEqual([{ id: 'AC-9', title: 'Only one control now' }]);
+    expect((await frameworkEntries(other.org.orgId)).filter((e: any) => e.object_id === storedId).map((e: any) => e.action)).toEqual(['create', 'update']);
 
     const bad = `apiVersion: tenantproof.dev/v1\nkind: IsmsBundle\norganization: { slug: ${other.org.slug}, name: Other }\nframeworks:\n  - framework: { id: ${unique('bb')}, name: B, version: '1', provenance: us }\n    controls:\n      - { id: X-1, title: one }\n      - { id: X-1, title: two }\n`;
     const before = await frameworkCount(other.org.orgId);
