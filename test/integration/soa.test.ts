@@ -238,6 +238,10 @@ describe('Statement of Applicability', () => {
     expect(mine.body).not.toContain('Customer-managed keys for Tenant B');
     expect((await get(s.tokens.viewerA, `/api/soa/export.xlsx?tenant=${s.ids.tenantB}`)).statusCode).toBe(404);
     expect((await get(s.tokens.viewerA, '/api/soa/export.pdf')).statusCode).toBe(403);
+    const crossOrg = await get(other.tokens.owner, `/api/soa/export.csv?tenant=${s.ids.tenantA}`);
+    expect(crossOrg.statusCode).toBe(404);
+    expect(crossOrg.body).not.toContain('Tenant A');
+    expect((await get(s.tokens.auditor, '/api/soa/export.csv?tenant=not-a-uuid')).statusCode).toBe(400);
     expect((await get(s.tokens.auditor, `/api/soa/export.csv?version=1&tenant=${s.ids.tenantA}`)).statusCode).toBe(400);
     expect((await get(s.tokens.auditor, '/api/soa/export.csv?version=77')).statusCode).toBe(404);
   });

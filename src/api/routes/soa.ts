@@ -30,7 +30,9 @@ const DiffQuery = Type.Object({
 const SoaDiff = Type.Object({ from: Type.Integer(), to: Type.Integer(), changes: Type.Array(SoaDiffEntry) }, { additionalProperties: false });
 const ExportQuery = Type.Object({
   version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'An approved version instead of the current SoA.' })),
-  tenant: Type.Optional(Type.String({ format: 'uuid', description: 'A tenant\u2019s view instead of the whole SoA.' })),
+  // Names one tenant (another organization's or tenant's answers 404, like a path id); it is not a list filter, so it is
+  // declared by pattern rather than as a uuid-format filter.
+  tenant: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$', description: 'A tenant\u2019s id: its view instead of the whole SoA.' })),
 }, { additionalProperties: false });
 
 export function registerSoaRoutes(app: FastifyInstance, db: Kysely<any>): void {
