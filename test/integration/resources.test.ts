@@ -52,6 +52,17 @@ describe('resources', () => {
         slug: unique('flow'), name: 'Export', fromSystemId: s.ids.shared, toSystemId: null, toVendorId: s.ids.vendor,
         dataCategories: ['telemetry'], purpose: 'Monitoring', serviceId: s.ids.service,
       },
+      'interested-parties': {
+        slug: unique('ip'), name: 'Tier-A customers', kind: 'customer-tier', tier: 'A', description: 'Regulated customers',
+        tenantIds: [s.ids.tenantA], vendorIds: [s.ids.vendor], controlIds: ['5.24', '5.34'],
+        requirements: [{ kind: 'sla', description: 'Breach notice within 24 hours', reference: 'Schedule 3' }, { kind: 'residency', description: 'EU only' }],
+      },
+      risks: {
+        slug: unique('risk'), name: 'Cross-tenant leak', description: 'A missing tenant filter', owner: 'Platform lead', likelihood: 3, impact: 4,
+        systemIds: [s.ids.shared], vendorIds: [s.ids.vendor], tenantIds: [s.ids.tenantA], interestedPartyIds: [s.ids.interestedParty],
+        controlIds: ['8.3', '5.15'], treatment: 'mitigate', treatmentPlan: 'Row-level security', residualLikelihood: 1, residualImpact: 2,
+        status: 'treated', reviewOn: '2026-10-01', suggestedFrom: 'system/shared-db',
+      },
     });
 
     for (const def of RESOURCES) {
@@ -77,6 +88,8 @@ describe('resources', () => {
           tenants: { tier: 'B', serviceIds: [s.ids.service2] },
           systems: { inScope: true, tenancy: 'multi-tenant', tenantIds: [] },
           'data-flows': { toVendorId: null, toSystemId: s.ids.dedicatedA },
+          'interested-parties': { kind: 'regulator', tier: null, tenantIds: [], requirements: [{ kind: 'gdpr', description: 'Art. 33 notice' }] },
+          risks: { likelihood: 5, residualLikelihood: null, residualImpact: null, systemIds: [s.ids.dedicatedB], status: 'open' },
         } as Record<string, Record<string, unknown>>)[def.name]!;
         const updated = await api('PATCH', `/api/${def.name}/${obj.id}`, change);
         expect(updated.statusCode, updated.body).toBe(200);
