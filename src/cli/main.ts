@@ -11,6 +11,7 @@ import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
+import { registerVendorReviews } from './commands/vendor-reviews.js';
 import { EXIT } from './runtime.js';
 
 /** The `tenantproof` command. Every subcommand has --help; exit codes: 0 ok, 1 failed, 2 could not run. */
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerLint(program);
   registerRetention(program);
   registerVerify(program);
+  registerVendorReviews(program);
   registerFramework(program);
   return program;
 }
