@@ -52,6 +52,11 @@ describe('resources', () => {
         slug: unique('flow'), name: 'Export', fromSystemId: s.ids.shared, toSystemId: null, toVendorId: s.ids.vendor,
         dataCategories: ['telemetry'], purpose: 'Monitoring', serviceId: s.ids.service,
       },
+      'control-implementations': {
+        slug: unique('impl'), name: 'Customer-managed keys', controlId: '8.24', layer: 'overlay', targetTiers: ['A'], targetTenantIds: [s.ids.tenantB],
+        targetServiceIds: [s.ids.service], overrides: true, owner: 'Platform team', status: 'implemented', description: 'HSM partition per tenant',
+        systemIds: [s.ids.shared], evidenceLinks: ['https://wiki.example.test/kms'], reviewCadenceDays: 180, lastReviewedOn: '2026-01-05',
+      },
       'interested-parties': {
         slug: unique('ip'), name: 'Tier-A customers', kind: 'customer-tier', tier: 'A', description: 'Regulated customers',
         tenantIds: [s.ids.tenantA], vendorIds: [s.ids.vendor], controlIds: ['5.24', '5.34'],
@@ -88,6 +93,7 @@ describe('resources', () => {
           tenants: { tier: 'B', serviceIds: [s.ids.service2] },
           systems: { inScope: true, tenancy: 'multi-tenant', tenantIds: [] },
           'data-flows': { toVendorId: null, toSystemId: s.ids.dedicatedA },
+          'control-implementations': { layer: 'common', targetTiers: [], targetTenantIds: [], targetServiceIds: [], overrides: false, status: 'operating' },
           'interested-parties': { kind: 'regulator', tier: null, tenantIds: [], requirements: [{ kind: 'gdpr', description: 'Art. 33 notice' }] },
           risks: { likelihood: 5, residualLikelihood: null, residualImpact: null, systemIds: [s.ids.dedicatedB], status: 'open' },
         } as Record<string, Record<string, unknown>>)[def.name]!;
