@@ -52,6 +52,8 @@ function checkMatrix(rows: readonly RaciRow[], at = ''): void {
  */
 async function saveWithin(trx: Transaction<any>, actor: Actor, service: Obj, rows: readonly RaciRow[]): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; matrix: RaciMatrix }> {
   const serviceId = service.id as string;
+  // Two saves of one service's matrix take turns: each replaces the matrix the other committed, never half of it.
+  await trx.selectFrom('services').select('id').where('id', '=', serviceId).forUpdate().execute();
   const before = (await readRaci(trx, [serviceId])).get(serviceId) ?? [];
   const after = normalizeRaci(rows);
   if (objectDigest(before) === objectDigest(after)) return { outcome: 'unchanged', matrix: present(service, before) };

@@ -343,6 +343,18 @@ describe('records of processing (GDPR Art. 30) and RACI per service', () => {
       expect(await ledgerCount()).toBe(ledger + 1);
     });
 
+    it('concurrent saves of one matrix all succeed, and the result is one of them whole', async () => {
+      const one = [{ activity: 'logging', provider: 'A', subProcessor: 'R' }];
+      const two = [{ activity: 'incident-triage', customer: 'I', provider: 'A', subProcessor: 'R' }, { activity: 'logging', provider: 'R', customer: 'A' }];
+      const service = (await as(h, s.tokens.owner, { method: 'POST', url: '/api/services', payload: { slug: unique('svc'), name: 'Contended' } })).json();
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+        as(h, s.tokens.owner, { method: 'PUT', url: `/api/services/${service.id}/raci`, payload: { activities: i % 2 ? one : two } })));
+      expect(results.map((r) => r.statusCode)).toEqual(Array(8).fill(200));
+      const final = (await as(h, s.tokens.owner, { method: 'GET', url: `/api/services/${service.id}/raci` })).json();
+      expect([1, 2]).toContain(final.activities.length);
+      expect(final.activities.map((a: any) => a.activity)).toEqual(final.activities.length === 1 ? ['logging'] : ['incident-triage', 'logging']);
+    });
+
     it('exports CSV and XLSX: activities × customer, provider, sub-processor', async () => {
       const csv = await as(h, s.tokens.engineer, { method: 'GET', url: `${url()}.csv` });
       expect(csv.statusCode).toBe(200);

@@ -25,7 +25,7 @@ export interface FieldSpec {
 export const REFERENCE_TARGETS: Record<string, string> = {
   hostingVendorId: 'vendors', tenantIds: 'tenants', serviceIds: 'services', serviceId: 'services',
   fromSystemId: 'systems', toSystemId: 'systems', toVendorId: 'vendors', tenantId: 'tenants',
-  subProcessorVendorIds: 'vendors',
+  subProcessorVendorIds: 'vendors', subProcessorVendorId: 'vendors',
   systemIds: 'systems', vendorIds: 'vendors', interestedPartyIds: 'interested-parties',
 };
 
