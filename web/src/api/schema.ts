@@ -50,7 +50,7 @@ export function useOpenApi() {
 /** Labels the field name cannot give (acronyms, units). */
 const LABELS: Record<string, string> = {
   dpaReference: 'DPA reference', sccReference: 'SCC reference', externalId: 'External id',
-  breachNotificationHours: 'Breach notification (hours)', expiresInDays: 'Expires in (days)',
+  breachNotificationHours: 'Breach notification (hours)', subProcessorNoticeDays: 'Sub-processor notice (days)', subProcessorObjectionRight: 'May object to a new sub-processor', expiresInDays: 'Expires in (days)',
   interestedPartyIds: 'Interested parties', controlIds: 'Annex A controls (one per line, e.g. 5.15)',
 };
 
