@@ -12,6 +12,7 @@ import {
 import { blastRadius, type BlastRadius } from '../model/scope/blast-radius.js';
 import type { IsmsGraph } from '../model/scope/graph.js';
 import type { TenantTier } from '../model/tenant.js';
+import { canonicalJson } from '../ledger/canonical-json.js';
 import { recordChange } from '../ledger/record.js';
 import { riskRegisterCsv, riskRegisterXlsx, type RiskTable } from '../reports/risk-register.js';
 import { allResources, getResource } from '../store/resource-store.js';
@@ -44,7 +45,8 @@ async function putMethodWithin(trx: Trx, actor: Actor, method: RiskMethod, prefi
   const problem = riskMethodProblem(method);
   if (problem) throw new AppError('invalid_value', problem.message, `${prefix}${problem.field}`);
   const before = await readRiskMethod(trx);
-  if (before && JSON.stringify(before.method) === JSON.stringify(method)) return false;
+  // jsonb keeps keys in its own order: compare canonically
+  if (before && canonicalJson(before.method) === canonicalJson(method)) return false;
   await writeRiskMethod(trx, actor.orgId, method, actorLabel(actor));
   await recordChange(trx, actor, {
     action: before ? 'update' : 'create', objectType: 'risk-method', objectId: null, objectSlug: 'risk-method', tenantId: null,

@@ -292,6 +292,8 @@ describe('risk register', () => {
   });
 
   it('bundle: the method, risks, interested parties and acceptances round-trip', async () => {
+    const m = (await owner({ method: 'GET', url: '/api/risk-method' })).json().method;
+    expect((await owner({ method: 'PUT', url: '/api/risk-method', payload: { ...m, tierUplift: { A: 2, B: 1, C: 1 } } })).statusCode).toBe(200);
     const accept = await owner({ method: 'POST', url: `/api/risks/${a.ids.risk}/accept`, payload: { rationale: 'Tested every release.' } });
     expect(accept.statusCode, accept.body).toBe(200);
     const exported = await owner({ method: 'GET', url: '/api/bundle' });
@@ -304,6 +306,11 @@ describe('risk register', () => {
     const applied = await owner({ method: 'POST', url: '/api/bundle/apply', payload: { yaml: text.startsWith('{') ? JSON.stringify(JSON.parse(text)) : text } });
     expect(applied.statusCode, applied.body.slice(0, 600)).toBe(200);
     expect((await counts(a)).risks).toBe(before.risks);
+    // every object of the risk sections comes back unchanged: nothing is rewritten on a round trip
+    const mine = applied.json().objects.filter((o: any) => ['risks', 'interestedParties', 'riskMethod', 'riskAcceptances'].includes(o.section));
+    expect(new Set(mine.map((o: any) => o.section))).toEqual(new Set(['risks', 'interestedParties', 'riskMethod', 'riskAcceptances']));
+    expect(mine.filter((o: any) => o.outcome !== 'unchanged')).toEqual([]);
+    expect((await counts(a)).ledger_entries).toBe(before.ledger_entries);
     expect((await entryOf('shared-db-leak')).acceptance).toMatchObject({ rationale: 'Tested every release.' });
   });
 });
