@@ -23,6 +23,9 @@ import { renderSoaXlsx } from '../src/reports/soa-xlsx.js';
 import { createOrg, operatorActor } from '../src/services/provisioning.js';
 import { allTenantViews, tenantView } from '../src/services/soa.js';
 import { openDatabase, withContext } from '../src/store/database.js';
+import { allResources } from '../src/store/resource-store.js';
+import { listDecisions, soaSystems, soaTenants } from '../src/store/soa.js';
+import { controlImplementationResource } from '../src/model/control-implementation.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -168,6 +171,17 @@ async function main(): Promise<void> {
     let views = 0;
     figures.allTenantSoasThroughStoreMs = await rounds(async () => { views = (await allTenantViews(stored.database.db, stored.actor)).size; });
     figures.tenantsThroughStore = views;
+    // where the time goes: the reads alone, one query at a time, inside the same kind of transaction
+    const reads: Record<string, number[]> = { decisions: [], implementations: [], systems: [], tenants: [] };
+    for (let i = 0; i < ROUNDS; i++) {
+      await withContext(stored.database.db, { orgId: stored.actor.orgId, tenantId: null, userId: null }, async (trx) => {
+        reads.decisions!.push((await time(() => listDecisions(trx)))[0]);
+        reads.implementations!.push((await time(() => allResources(trx, controlImplementationResource)))[0]);
+        reads.systems!.push((await time(() => soaSystems(trx)))[0]);
+        reads.tenants!.push((await time(() => soaTenants(trx)))[0]);
+      });
+    }
+    figures.storeReadsMedianMs = Object.fromEntries(Object.entries(reads).map(([k, v]) => [k, Math.round(median(v))]));
     const one = world.tenants[0]!;
     figures.oneTenantViewThroughStoreMs = await rounds(() => tenantView(stored.database.db, stored.actor, one.id));
     await stored.database.close();
@@ -185,6 +199,7 @@ async function main(): Promise<void> {
   if (figures.allTenantSoasThroughStoreMs) {
     const s = figures.allTenantSoasThroughStoreMs as typeof pure;
     out.push(`(a) every tenant's SoA through the store (PGlite): ${f(s)}  ${goal(s.median)}  [seeding took ${figures.storeSeedMs as number} ms]`);
+    out.push(`    reads alone (medians, ms): ${JSON.stringify(figures.storeReadsMedianMs)}`);
     out.push(`    one tenant's view through the store: ${f(figures.oneTenantViewThroughStoreMs as typeof pure)}`);
   }
   const x = figures.xlsxMs as typeof pure;
