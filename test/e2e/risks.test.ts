@@ -72,6 +72,9 @@ describe.skipIf(!haveChromium)('risk register in a browser', () => {
     expect(await page.getByRole('button', { name: 'Accept…' }).count()).toBe(0);
     await vendorRow.getByRole('button', { name: 'Adopt' }).click();
     await visible(page.getByRole('heading', { name: /Breach at the supplier Cloud Co/ }));
+    // the risk's page shows its assessment: the vendor hosts the shared database, which holds tier-A data
+    await visible(page.getByRole('heading', { name: 'Assessment' }));
+    await visible(page.getByText('A (impact +2)'));
     const adopted = (await api('/api/risks?vendorId=' + s.ids.vendor)).json().items;
     expect(adopted).toHaveLength(1);
     expect(adopted[0]).toMatchObject({ suggestedFrom: 'vendor/cloud', vendorIds: [s.ids.vendor] });

@@ -15,6 +15,7 @@ import { DataFlowDiagram } from '../components/DataFlowDiagram';
 import { VendorTenantsReached } from '../components/VendorTenantsReached';
 import { EvidenceFile } from '../components/EvidenceFile';
 import { ExceptionDecision } from '../components/ExceptionDecision';
+import { RiskAssessment } from '../components/RiskAssessment';
 
 /** One object: every field (references as links), edit and delete for those allowed, and a tenant's footprint. */
 export function ResourceDetailPage({ view, id }: { view: ResourceView; id: string }) {
@@ -92,6 +93,7 @@ export function ResourceDetailPage({ view, id }: { view: ResourceView; id: strin
           {view.name === 'vendors' && can('read', 'vendor-reviews') && <VendorTenantsReached vendorId={id} />}
           {view.name === 'evidence' && <EvidenceFile id={id} />}
           {view.name === 'control-exceptions' && <ExceptionDecision id={id} />}
+          {view.name === 'risks' && <RiskAssessment id={id} />}
           {view.name === 'services' && can('read', 'raci') && <p><Link to={`/raci/${id}`}>RACI matrix of this service</Link></p>}
         </>
       )}

@@ -1,11 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, errorFor, get, withQuery } from '../api/client';
-import { levelOfScore, RISK_LEVELS, type Register, type RiskEntry, type RiskMethod, type RiskSuggestion } from '../api/risks';
+import { api, get, withQuery } from '../api/client';
+import { levelOfScore, RISK_LEVELS, type Register, type RiskMethod, type RiskSuggestion } from '../api/risks';
 import { useSession } from '../auth/session';
 import { DataTable } from '../components/DataTable';
 import { ErrorBanner } from '../components/ErrorBanner';
-import { Field } from '../components/Field';
+import { RiskAcceptForm } from '../components/RiskAcceptForm';
 import { Link, navigate, useLocation } from '../router';
 
 const BASE = '/risk-register';
@@ -48,32 +48,6 @@ function HeatMap({ name, cells, method, selected, onPick }: {
       </table>
       <figcaption className="muted">Rows: likelihood 1–5; columns: impact after the tier uplift. Colours: the level of the cell&apos;s score.</figcaption>
     </figure>
-  );
-}
-
-function AcceptForm({ entry, onDone }: { entry: RiskEntry; onDone: (message: string) => void }) {
-  const client = useQueryClient();
-  const [rationale, setRationale] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const id = `accept-${entry.risk.id}`;
-  const submit = async () => {
-    setError(null);
-    setBusy(true);
-    try {
-      await api('POST', `/api/risks/${entry.risk.id}/accept`, { rationale });
-      await client.invalidateQueries({ queryKey: ['risks'] });
-      onDone(`Accepted ${entry.risk.name} at residual level ${entry.score.residual.level}.`);
-    } catch (err) { setError(err); } finally { setBusy(false); }
-  };
-  return (
-    <form className="inline-form" aria-label={`Accept ${entry.risk.name}`} onSubmit={(e) => { e.preventDefault(); void submit(); }}>
-      <ErrorBanner error={error} fields={[{ name: 'rationale', label: 'the rationale', id }]} />
-      <Field id={id} label="Why the residual risk is acceptable" required error={errorFor(error, 'rationale') ?? errorFor(error, 'residualLikelihood')}>
-        {(control) => <textarea {...control} rows={2} maxLength={4000} value={rationale} onChange={(e) => setRationale(e.target.value)} />}
-      </Field>
-      <button type="submit" className="primary" disabled={busy}>{busy ? 'Accepting…' : 'Accept residual risk'}</button>
-    </form>
   );
 }
 
@@ -183,7 +157,7 @@ export function RiskRegisterPage() {
             if (e.acceptance) return <span title={e.acceptance.rationale}>accepted by {e.acceptance.acceptedBy} on {e.acceptance.acceptedAt.slice(0, 10)} ({e.acceptance.level})</span>;
             if (!mayAccept || e.risk.status === 'closed') return e.score.acceptable ? 'within threshold' : 'above threshold';
             if (!e.score.acceptable) return <span className="muted">above threshold: treat further</span>;
-            if (accepting === e.risk.id) return <AcceptForm entry={e} onDone={(m) => { setAccepting(null); setStatus(m); }} />;
+            if (accepting === e.risk.id) return <RiskAcceptForm entry={e} onDone={(m) => { setAccepting(null); setStatus(m); }} />;
             return <button type="button" onClick={() => setAccepting(e.risk.id)}>Accept…</button>;
           },
         },
