@@ -114,8 +114,11 @@ function tenantContact(t: RopaTenant): string {
   return [t.name, ...contacts].join('; ');
 }
 
+/** One collator for every comparison: String#localeCompare builds one per call, a measurable share of a large record. */
+const collator = new Intl.Collator('en');
+
 function byName<T extends { name: string; slug: string }>(a: T, b: T): number {
-  return a.name.localeCompare(b.name, 'en') || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
+  return collator.compare(a.name, b.name) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
 }
 
 function indexes(data: RopaData) {
@@ -176,14 +179,12 @@ export function processorRecord(data: RopaData, tenantIds?: readonly string[]): 
   const { services, vendorNames } = indexes(data);
   const wanted = tenantIds ? new Set(tenantIds) : null;
   const tenants = data.tenants.filter((t) => !wanted || wanted.has(t.id)).slice().sort(byName);
-  const rows: string[][] = [];
-  for (const tenant of tenants) {
-    for (const a of activitiesForTenant(data.activities, tenant).sort(byName)) {
-      const controller = a.controllerName.trim()
-        ? [a.controllerName.trim(), a.controllerContact.trim()].filter(Boolean).join('; ')
-        : tenantContact(tenant);
-      const cells: Record<string, string> = {
-        controllers: controller,
+  // The cells of an activity are the same for every customer: made once per activity, not once per row.
+  const cellsOf = new Map<string, Record<string, string>>();
+  const activityCells = (a: ProcessingActivity) => {
+    let cells = cellsOf.get(a.id);
+    if (!cells) {
+      cells = {
         processor_identity: data.orgName,
         representatives: a.representative,
         dpo: a.dpo,
@@ -198,8 +199,20 @@ export function processorRecord(data: RopaData, tenantIds?: readonly string[]): 
         transfer_safeguards_49_1_2: derogationDocs(a.transfers),
         security_measures: describeSecurityMeasures(a),
         retention: a.retention,
-        dpa_reference: tenant.dpaReference ?? '',
       };
+      cellsOf.set(a.id, cells);
+    }
+    return cells;
+  };
+  const rows: string[][] = [];
+  const sorted = data.activities.slice().sort(byName);
+  for (const tenant of tenants) {
+    const contact = tenantContact(tenant);
+    for (const a of activitiesForTenant(sorted, tenant)) {
+      const controller = a.controllerName.trim()
+        ? [a.controllerName.trim(), a.controllerContact.trim()].filter(Boolean).join('; ')
+        : contact;
+      const cells: Record<string, string> = { ...activityCells(a), controllers: controller, dpa_reference: tenant.dpaReference ?? '' };
       rows.push(PROCESSOR_COLUMNS.map((c) => cells[c.id] ?? ''));
     }
   }
