@@ -34,7 +34,7 @@ function DecisionForm({ row, onDone }: { row: SoaRow; onDone: (message: string |
     } catch (err) { setError(err); } finally { setBusy(false); }
   };
   return (
-    <form className="inline-form" aria-labelledby={`${id}-title`} onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+    <form className="inline-form" noValidate aria-labelledby={`${id}-title`} onSubmit={(e) => { e.preventDefault(); void submit(); }}>
       <h2 id={`${id}-title`} tabIndex={-1} ref={heading}>Decision for {row.controlId} {row.title}</h2>
       <ErrorBanner error={error} fields={[{ name: 'justification', label: 'the justification', id: `${id}-justification` }]} />
       <fieldset>
