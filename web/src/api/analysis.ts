@@ -8,7 +8,9 @@ export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
 export interface ObjectRef { kind: 'system' | 'vendor' | 'flow' | 'service' | 'tenant'; id: string; slug: string; name: string }
 export interface ScopeRule { id: string; severity: Severity; title: string; description: string }
 export interface Finding { ruleId: string; severity: Severity; message: string; subject: ObjectRef; field?: string; path: ObjectRef[]; hint: string; objects: string[] }
-export interface FindingsPage { today: string; counts: Record<Severity, number>; byRule: Record<string, number>; items: Finding[]; nextCursor: string | null; total: number }
+/** A finding not reported because an approved, unexpired control exception covers it. */
+export interface ExceptedFinding { ruleId: string; objectId: string; expiresOn: string; reference: string | null }
+export interface FindingsPage { today: string; counts: Record<Severity, number>; byRule: Record<string, number>; items: Finding[]; nextCursor: string | null; total: number; excepted?: ExceptedFinding[] }
 export interface BlastRadiusEntry { component: ObjectRef; tenants: number; byTier: { A: number; B: number; C: number }; score: number; throughControl: number; throughHosting: number }
 export interface ResidencyBreach { component: ObjectRef; regions: string[]; disallowed: string[]; path: ObjectRef[] }
 export interface TenantResidency {

@@ -84,6 +84,19 @@ export function ScopeFindingsPage() {
         ))}
       </ol>
       {first && findings.length === 0 && <p>No findings{filters.severity || filters.rule ? ' with these filters' : ''}.</p>}
+      {first?.excepted && first.excepted.length > 0 && (
+        <section aria-labelledby="excepted-findings">
+          <h2 id="excepted-findings">Covered by approved exceptions</h2>
+          <ul>
+            {first.excepted.map((x) => (
+              <li key={`${x.ruleId}-${x.objectId}`}>
+                <strong>{title(x.ruleId)}</strong> on <Link to={`/systems/${x.objectId}`}>this system</Link>: excepted by {x.reference ?? 'an approved exception'} until {x.expiresOn}
+                {' '}(<Link to={withQuery('/control-exceptions', { systemId: x.objectId })}>exceptions</Link>)
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {list.hasNextPage && (
         <button type="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
           {list.isFetchingNextPage ? 'Loading…' : `Load more (${findings.length} of ${first?.total ?? '?'} shown)`}
