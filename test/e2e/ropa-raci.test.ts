@@ -38,8 +38,8 @@ describe.skipIf(!haveChromium)('records of processing and RACI in a browser', ()
     await page.getByLabel(/^Role/).selectOption('processor');
     await page.getByLabel(/^Service/).selectOption({ label: 'Hosting (hosting)' });
     await page.getByLabel(/^Purposes/).fill('Answering tickets\nRemote support\n');
-    await page.getByLabel(/^Security measure control ids/).fill('5.15\n8.24');
-    await page.getByRole('group', { name: /^Sub processor vendors/ }).getByLabel(/Cloud Co/).check();
+    await page.getByLabel(/^Annex A controls/).fill('5.15\n8.24');
+    await page.getByRole('group', { name: /^Sub-processors/ }).getByLabel(/Cloud Co/).check();
     await page.getByRole('button', { name: 'Add transfer' }).click();
     await page.getByLabel('Transfers 1: Destination').fill('United States');
     await page.getByRole('button', { name: 'Create processing activity' }).click();

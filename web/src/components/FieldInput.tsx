@@ -105,6 +105,7 @@ function ContactsInput({ value, onChange, error }: { value: Contact[]; onChange:
 function ObjectsInput({ spec, value, onChange, error }: { spec: FieldSpec; value: Array<Record<string, unknown>>; onChange: (v: unknown) => void; error: unknown }) {
   const valueLabel = useValueLabel();
   const fields = spec.itemFields ?? [];
+  const one = spec.label.toLowerCase().replace(/s$/, '');
   const set = (i: number, key: string, v: unknown) => onChange(value.map((o, j) => {
     if (j !== i) return o;
     const next = { ...o, [key]: v };
@@ -131,10 +132,10 @@ function ObjectsInput({ spec, value, onChange, error }: { spec: FieldSpec; value
                 value={typeof item[f.name] === 'string' ? (item[f.name] as string) : ''} onChange={(e) => set(i, f.name, e.target.value)} />
             );
           })}
-          <button type="button" onClick={() => onChange(value.filter((_, j) => j !== i))}>Remove {spec.label.toLowerCase()} {i + 1}</button>
+          <button type="button" onClick={() => onChange(value.filter((_, j) => j !== i))}>Remove {one} {i + 1}</button>
         </div>
       ))}
-      <div><button type="button" onClick={() => onChange([...value, {}])}>Add {spec.label.toLowerCase().replace(/s$/, '')}</button></div>
+      <div><button type="button" onClick={() => onChange([...value, {}])}>Add {one}</button></div>
     </>
   );
 }
