@@ -55,27 +55,51 @@ async function evidenceKey(trx: Trx, orgId: string, masterKey: Buffer): Promise<
   return { keyId: row!.key_id as string, key: decrypt(masterKey, Buffer.from(row!.key_encrypted)) };
 }
 
-/** Read at most `limit` bytes of the body; more is `body_too_large` after reading at most limit + 1 bytes. */
+/**
+ * Read at most `limit` bytes of the body; more is `body_too_large` after reading at most one chunk past the limit.
+ * The stream is paused, not destroyed (destroying a request would take the socket and the 413 with it), and the
+ * answer closes the connection, so the rest of the body is never read.
+ */
+function tooLarge(limit: number): AppError {
+  return new AppError('body_too_large', `The file is larger than the limit of ${limit} bytes (TENANTPROOF_EVIDENCE_MAX_BYTES).`, 'file', { connection: 'close' });
+}
+
 async function readLimited(body: Upload['body'], limit: number): Promise<Buffer> {
-  const tooLarge = () => new AppError('body_too_large', `The file is larger than the limit of ${limit} bytes (TENANTPROOF_EVIDENCE_MAX_BYTES).`, 'file');
   if (body === undefined || body === null) return Buffer.alloc(0);
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     const buf = Buffer.from(body);
-    if (buf.length > limit) throw tooLarge();
+    if (buf.length > limit) throw tooLarge(limit);
     return buf;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    size += buf.length;
-    if (size > limit) {
-      body.destroy();
-      throw tooLarge();
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks, size);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (error: unknown, value?: Buffer) => {
+      if (settled) return;
+      settled = true;
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      if (error) {
+        body.pause();
+        reject(error);
+      } else {
+        resolve(value!);
+      }
+    };
+    const onData = (chunk: Buffer | string) => {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      size += buf.length;
+      if (size > limit) settle(tooLarge(limit));
+      else chunks.push(buf);
+    };
+    const onEnd = () => settle(null, Buffer.concat(chunks, size));
+    const onError = (error: unknown) => settle(error);
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+  });
 }
 
 /** Remove from disk the files whose evidence was deleted or replaced (queued by the database in that transaction). */
@@ -102,9 +126,7 @@ export async function uploadEvidenceFile(db: Kysely<any>, actor: Actor, files: E
     const allowed = EVIDENCE_FILE_TYPES.map((t) => t.extensions[0]).join(', ');
     throw new AppError('unsupported_media_type', `Evidence files may be ${allowed}; ${upload.contentType ? `not ${upload.contentType.split(';')[0]}` : 'send the file\u2019s Content-Type'}.`, 'Content-Type');
   }
-  if (upload.declaredLength !== undefined && upload.declaredLength > files.maxBytes) {
-    throw new AppError('body_too_large', `The file is larger than the limit of ${files.maxBytes} bytes (TENANTPROOF_EVIDENCE_MAX_BYTES).`, 'file');
-  }
+  if (upload.declaredLength !== undefined && upload.declaredLength > files.maxBytes) throw tooLarge(files.maxBytes);
   const name = cleanFileName(upload.name, `evidence.${type.extensions[0]}`);
   const extension = extensionOf(name);
   if (extension && !type.extensions.includes(extension)) {

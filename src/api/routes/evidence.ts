@@ -22,11 +22,13 @@ const UploadQuery = Type.Object({
 export function registerEvidenceRoutes(app: FastifyInstance, db: Kysely<any>, config: Config): void {
   const files: EvidenceFiles = evidenceFiles(config, masterKeySource(config));
 
-  // Files of deleted evidence leave the disk once the deletion has committed (the database queued them).
-  app.addHook('onResponse', async (request, reply) => {
+  // Files of deleted evidence leave the disk once the deletion has committed (the database queued them), before
+  // the answer goes out; a failure is logged and the next sweep (any later upload or deletion) retries.
+  app.addHook('onSend', async (request, reply, payload) => {
     if (request.method === 'DELETE' && request.routeOptions.url === '/api/evidence/:id' && reply.statusCode === 204) {
       await sweepEvidenceFiles(db, actorOf(request), files).catch((error: unknown) => request.log.error({ err: error }, 'evidence file sweep failed'));
     }
+    return payload;
   });
 
   app.get('/api/evidence/stale', {
