@@ -85,6 +85,18 @@ describe.skipIf(!haveChromium)('risk register in a browser', () => {
     expect(world.pageErrors).toEqual([]);
   }, 120_000);
 
+  it('an interested party leads to the risks that threaten it, filtered in the list', async () => {
+    const page = await login(s.emails.auditor!);
+    await page.goto(`${world.base}/interested-parties/${s.ids.interestedParty}`);
+    await page.getByRole('link', { name: /Risks that threaten this party/ }).click();
+    await page.waitForURL(/\/risks\?interestedPartyId=/);
+    await visible(page.getByRole('link', { name: 'Cross-tenant leak in the shared database' }));
+    // the risk adopted above threatens no party: the list is filtered, not everything
+    expect(await page.getByRole('link', { name: /Breach at the supplier Cloud Co/ }).count()).toBe(0);
+    expect((await api('/api/risks?limit=200')).json().items.some((r: any) => r.name.startsWith('Breach at the supplier Cloud Co'))).toBe(true);
+    expect(world.pageErrors).toEqual([]);
+  }, 120_000);
+
   it('the method page refuses thresholds that do not ascend, beside the field', async () => {
     const page = await login(s.emails.owner!);
     await page.goto(`${world.base}/risk-method`);

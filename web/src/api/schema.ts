@@ -27,6 +27,7 @@ export const REFERENCE_TARGETS: Record<string, string> = {
   fromSystemId: 'systems', toSystemId: 'systems', toVendorId: 'vendors', tenantId: 'tenants',
   subProcessorVendorIds: 'vendors', subProcessorVendorId: 'vendors',
   systemIds: 'systems', vendorIds: 'vendors', interestedPartyIds: 'interested-parties',
+  systemId: 'systems', vendorId: 'vendors', interestedPartyId: 'interested-parties',
 };
 
 interface JsonSchema {
@@ -52,6 +53,8 @@ const LABELS: Record<string, string> = {
   dpaReference: 'DPA reference', sccReference: 'SCC reference', externalId: 'External id',
   breachNotificationHours: 'Breach notification (hours)', subProcessorNoticeDays: 'Sub-processor notice (days)', subProcessorObjectionRight: 'May object to a new sub-processor', expiresInDays: 'Expires in (days)',
   interestedPartyIds: 'Interested parties', controlIds: 'Annex A controls (one per line, e.g. 5.15)',
+  dpo: 'DPO (name and contact)', subProcessorVendorIds: 'Sub-processors', subProcessorVendorId: 'Sub-processor',
+  securityMeasureControlIds: 'Annex A controls (security measures)', jointArrangement: 'Joint-controller arrangement (Art. 26)',
 };
 
 export function labelOf(name: string): string {

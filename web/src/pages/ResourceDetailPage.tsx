@@ -94,6 +94,7 @@ export function ResourceDetailPage({ view, id }: { view: ResourceView; id: strin
           {view.name === 'evidence' && <EvidenceFile id={id} />}
           {view.name === 'control-exceptions' && <ExceptionDecision id={id} />}
           {view.name === 'risks' && <RiskAssessment id={id} />}
+          {view.name === 'interested-parties' && can('read', 'risks') && <p><Link to={`/risks?interestedPartyId=${id}`}>Risks that threaten this party&apos;s requirements</Link></p>}
           {view.name === 'services' && can('read', 'raci') && <p><Link to={`/raci/${id}`}>RACI matrix of this service</Link></p>}
         </>
       )}
