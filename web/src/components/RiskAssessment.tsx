@@ -27,7 +27,7 @@ export function RiskAssessment({ id }: { id: string }) {
           ? <><span className={`level level-${residual.level}`}>{residual.level}</span>: likelihood {residual.likelihood} × impact {residual.effectiveImpact} = {residual.score}</>
           : 'not assessed yet (the inherent level stands)'}</dd></div>
         <div><dt>Acceptance</dt><dd>{e.acceptance
-          ? `accepted by ${e.acceptance.acceptedBy} on ${e.acceptance.acceptedAt.slice(0, 10)} at ${e.acceptance.level}: ${e.acceptance.rationale}`
+          ? `accepted by ${e.acceptance.acceptedBy} on ${e.acceptance.acceptedAt.slice(0, 10)} at ${e.acceptance.level}: ${e.acceptance.rationale}${e.score.acceptable ? '' : ` (the tenants it reaches or the method changed since: it is now ${e.score.residual.level}, above the threshold; review it)`}`
           : e.score.acceptable ? `not accepted; within what an owner may accept (${register.data!.method.acceptanceThreshold})` : `above what an owner may accept (${register.data!.method.acceptanceThreshold}): treat further`}</dd></div>
       </dl>
       {!e.acceptance && e.score.acceptable && e.risk.status !== 'closed' && can('create', 'risk-acceptance') && (

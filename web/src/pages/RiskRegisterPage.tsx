@@ -154,7 +154,14 @@ export function RiskRegisterPage() {
         { key: 'review', label: 'Review on', render: (e) => (e.reviewOverdue ? <strong className="warn">{e.risk.reviewOn} (overdue)</strong> : e.risk.reviewOn ?? '—') },
         {
           key: 'acceptance', label: 'Acceptance', render: (e) => {
-            if (e.acceptance) return <span title={e.acceptance.rationale}>accepted by {e.acceptance.acceptedBy} on {e.acceptance.acceptedAt.slice(0, 10)} ({e.acceptance.level})</span>;
+            if (e.acceptance) {
+              return (
+                <span title={e.acceptance.rationale}>
+                  accepted by {e.acceptance.acceptedBy} on {e.acceptance.acceptedAt.slice(0, 10)} ({e.acceptance.level})
+                  {!e.score.acceptable && <strong className="warn">; now {e.score.residual.level}, above the threshold: review</strong>}
+                </span>
+              );
+            }
             if (!mayAccept || e.risk.status === 'closed') return e.score.acceptable ? 'within threshold' : 'above threshold';
             if (!e.score.acceptable) return <span className="muted">above threshold: treat further</span>;
             if (accepting === e.risk.id) return <RiskAcceptForm entry={e} onDone={(m) => { setAccepting(null); setStatus(m); }} />;
