@@ -88,11 +88,12 @@ describe('the ledger API', () => {
 
   describe('entries and inclusion proofs', () => {
     it('serves an entry whose proof verifies from the JSON and the public key alone', async () => {
-      const res = await get(a.tokens.owner, '/api/ledger/entries/4');
+      // seedOrg's entries: the org, two services, the vendor and the review its new sub-processor opened, tenant A, tenant B
+      const res = await get(a.tokens.owner, '/api/ledger/entries/5');
       expect(res.statusCode, res.body).toBe(200);
       const proof = res.json();
-      expect(proof.entry).toMatchObject({ index: 4, kind: 'change', action: 'create', objectType: 'tenant', objectId: a.ids.tenantA, tenantId: a.ids.tenantA, expired: false });
-      expect(JSON.parse(proof.entry.payload)).toMatchObject({ org: a.org.orgId, index: 4, tenant: a.ids.tenantA });
+      expect(proof.entry).toMatchObject({ index: 5, kind: 'change', action: 'create', objectType: 'tenant', objectId: a.ids.tenantA, tenantId: a.ids.tenantA, expired: false });
+      expect(JSON.parse(proof.entry.payload)).toMatchObject({ org: a.org.orgId, index: 5, tenant: a.ids.tenantA });
       expect(Buffer.from(proof.entry.salt, 'base64')).toHaveLength(16);
       expect(proof.checkpoint).toMatchObject({ orgId: a.org.orgId, treeSize: await sizeOf(a) });
       expect(proof.inclusionProof.length).toBeGreaterThan(2);
@@ -339,20 +340,20 @@ describe('the ledger API', () => {
 
   describe('isolation', () => {
     it('a tenant-viewer gets its own tenant\u2019s entries with proofs, 404 for every other entry, and reads checkpoints and keys', async () => {
-      const own = await get(a.tokens.viewerA, '/api/ledger/entries/4');
+      const own = await get(a.tokens.viewerA, '/api/ledger/entries/5');
       expect(own.statusCode, own.body).toBe(200);
       const keys = await keysOf(a, a.tokens.viewerA);
       expect(verifyEntryProof({ ...own.json(), publicKeys: keys }).ok).toBe(true);
       for (const secret of [a.ids.tenantB, a.ids.dedicatedB, a.ids.viewerBUser, a.emails.viewerB]) expect(own.body).not.toContain(secret);
 
       // tenant B's entry, and the org's own (tenant-less) entries: invisible, exactly like a missing one
-      for (const index of [5, 0, 1]) {
+      for (const index of [6, 4, 0, 1]) {
         const res = await get(a.tokens.viewerA, `/api/ledger/entries/${index}`);
         expect(res.statusCode, String(index)).toBe(404);
         expect(res.json()).toEqual({ error: 'not_found', field: 'index', message: `Ledger entry ${index} not found.` });
       }
-      expect((await get(a.tokens.viewerB, '/api/ledger/entries/5')).statusCode).toBe(200);
-      expect((await get(a.tokens.viewerB, '/api/ledger/entries/4')).statusCode).toBe(404);
+      expect((await get(a.tokens.viewerB, '/api/ledger/entries/6')).statusCode).toBe(200);
+      expect((await get(a.tokens.viewerB, '/api/ledger/entries/5')).statusCode).toBe(404);
 
       for (const url of ['/api/ledger/checkpoints', '/api/ledger/checkpoints/latest', '/api/ledger/public-keys', '/api/ledger/consistency']) {
         const res = await get(a.tokens.viewerA, url);
