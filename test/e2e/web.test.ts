@@ -130,7 +130,7 @@ describe.skipIf(!haveChromium)('web app in a browser', () => {
     await visible(page.getByRole('heading', { name: 'What touches this tenant' }));
     await visible(page.getByRole('table', { name: 'Systems touching this tenant' }).getByText('Dedicated A'));
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['My tenant', 'Ledger', 'Scope statement', 'API tokens']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['My tenant', 'Our SoA', 'Ledger', 'Evidence', 'Records of processing', 'Scope statement', 'API tokens']);
     expect(await page.getByText('Dedicated B').count()).toBe(0);
 
     await page.goto(`${base}/tenants`);
