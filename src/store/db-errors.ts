@@ -27,6 +27,16 @@ const CONSTRAINTS: Record<string, { code: 'slug_taken' | 'in_use' | 'reference_n
   processing_activities_tenant_fkey: { code: 'in_use', field: 'tenantId', message: 'Processing activities (records of processing) are written for this tenant; change or delete them first.' },
   processing_activities_joint_arrangement: { code: 'invalid_value', field: 'jointArrangement', message: 'A joint controller needs the arrangement between the joint controllers (GDPR Art. 26).' },
   processing_activities_processor_for_whom: { code: 'invalid_value', field: 'serviceId', message: 'A processor activity names the service or the tenant it is carried out for.' },
+  evidence_slug_key: { code: 'slug_taken', field: 'slug', message: 'Other evidence already has this slug.' },
+  evidence_tenant_fkey: { code: 'in_use', field: 'tenantId', message: 'Evidence is recorded for this tenant; change or delete it first.' },
+  evidence_link_has_url: { code: 'invalid_value', field: 'url', message: 'A link needs its url.' },
+  evidence_file_only_for_files: { code: 'invalid_value', field: 'kind', message: 'This evidence holds an uploaded file: keep kind file or delete it.' },
+  control_exceptions_slug_key: { code: 'slug_taken', field: 'slug', message: 'Another exception already has this slug.' },
+  control_exceptions_system_fkey: { code: 'in_use', field: 'systemId', message: 'Control exceptions are scoped to this system; change or delete them first.' },
+  control_exceptions_service_fkey: { code: 'in_use', field: 'serviceId', message: 'Control exceptions are scoped to this service; change or delete them first.' },
+  control_exceptions_tenant_fkey: { code: 'in_use', field: 'tenantId', message: 'Control exceptions are scoped to this tenant; change or delete them first.' },
+  control_exceptions_one_scope: { code: 'invalid_value', field: 'systemId', message: 'An exception covers exactly one of a system, a service, a tenant or a tier.' },
+  control_exceptions_review_before_expiry: { code: 'invalid_value', field: 'reviewOn', message: 'reviewOn must be on or before expiresOn.' },
   memberships_tenant_viewer_bound: { code: 'invalid_value', field: 'tenantId', message: 'A tenant-viewer must be bound to exactly one tenant, and no other role may be.' },
 };
 

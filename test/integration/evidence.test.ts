@@ -139,6 +139,15 @@ describe('evidence: files sealed on disk, links, freshness, and who sees which',
     expect(orgFiles()).not.toContain(second);
   });
 
+  it('a tenant with evidence cannot be deleted until the evidence is changed (409 naming tenantId)', async () => {
+    const tenant = (await as(h, s.tokens.owner, { method: 'POST', url: '/api/tenants', payload: { slug: unique('t'), name: 'Short-lived', tier: 'C', tenancyPattern: 'pooled' } })).json();
+    const ev = await fileEvidence({ tenantId: tenant.id });
+    const refused = await as(h, s.tokens.owner, { method: 'DELETE', url: `/api/tenants/${tenant.id}` });
+    expect([refused.statusCode, refused.json().error, refused.json().field]).toEqual([409, 'in_use', 'tenantId']);
+    expect((await as(h, s.tokens.owner, { method: 'PATCH', url: `/api/evidence/${ev.id}`, payload: { tenantId: null } })).statusCode).toBe(200);
+    expect((await as(h, s.tokens.owner, { method: 'DELETE', url: `/api/tenants/${tenant.id}` })).statusCode).toBe(204);
+  });
+
   it('flags stale evidence and lists it at /api/evidence/stale', async () => {
     const old = await create(s.tokens.owner, { slug: unique('old'), name: 'Old scan', kind: 'link', url: 'https://example.test/scan', collectedOn: '2020-01-01', freshnessDays: 30 });
     expect(old.json()).toMatchObject({ currentUntil: '2020-01-31', stale: true, staleSince: '2020-02-01' });
