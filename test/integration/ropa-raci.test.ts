@@ -398,6 +398,15 @@ describe('records of processing (GDPR Art. 30) and RACI per service', () => {
       expect(problem.field).toMatch(/^raci\[0\]\.activities\[2\]|raci\.0\.activities\.2/);
       expect(broken.split('\n')[problem.line - 1]).toMatch(/activity: data-subject-requests|- service: hosting/);
       expect((await as(h, s.tokens.owner, { method: 'GET', url: `${url()}.csv` })).body).toContain('Data-subject requests,A,R,I');
+      // a service the organization does not have, and the same service twice: refused, naming the item
+      for (const [bad, message] of [
+        [edited.replace(/^raci:\n {2}- service: hosting\n/m, 'raci:\n  - service: nope\n'), /No service with slug "nope"/],
+        [edited.replace(/^raci:\n/m, 'raci:\n  - service: hosting\n    activities: []\n'), /RACI of service "hosting" is given twice/],
+      ] as const) {
+        const e = await applyBundle(h.database.db, actor, bad).then(() => null, (x: unknown) => x);
+        expect(e).toBeInstanceOf(BundleInvalidError);
+        expect((e as BundleInvalidError).sourceProblems[0]!.message).toMatch(message);
+      }
     });
   });
 
