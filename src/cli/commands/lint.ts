@@ -111,7 +111,7 @@ function printRemote(format: Format, remote: RemoteReport, lint: LintOptions): v
   const nowhere = () => null;
   if (format === 'json') {
     const findings = report.findings.map((f) => ({ ...f, location: null }));
-    process.stdout.write(`${JSON.stringify({ source: label, organization: remote.organization, today: lint.today, counts: report.counts, byRule: report.byRule, findings }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ source: label, organization: remote.organization, today: lint.today, counts: report.counts, byRule: report.byRule, findings, excepted: report.excepted }, null, 2)}\n`);
   } else if (format === 'sarif') {
     const rules = SCOPE_RULES.filter((r) => r.id in report.byRule);
     process.stdout.write(`${JSON.stringify(toSarif(report, { artifactUri: `tenantproof:${remote.organization.slug}`, locate: nowhere, toolVersion: toolVersion(), rules }), null, 2)}\n`);
