@@ -238,6 +238,11 @@ export interface SoaIndex {
   common: ReadonlyArray<readonly SoaImplementationInput[]>;
   commonPresented: ReadonlyArray<readonly SoaTenantImplementation[]>;
   commonStatus: ReadonlyArray<ImplementationStatus | null>;
+  /**
+   * The row of each control for a tenant no overlay of that control reaches: the same object for every such tenant
+   * (rows are read, never changed), so 5,000 tenants allocate only the rows their overlays make different.
+   */
+  commonRows: readonly SoaTenantRow[];
   position: ReadonlyMap<string, number>;
   byTier: ReadonlyMap<string, readonly IndexedOverlay[]>;
   byTenant: ReadonlyMap<string, ReadonlyArray<{ o: IndexedOverlay; via: SoaVia }>>;
@@ -282,7 +287,9 @@ export function indexSoa(input: SoaInput, systems: readonly SoaSystem[]): SoaInd
     }
   }
   const commonPresented = common.map((list) => list.map((impl): SoaTenantImplementation => ({ slug: impl.slug, name: impl.name, layer: 'common', status: impl.status, owner: impl.owner, override: false, via: ['common'] })));
-  return { base, common, commonPresented, commonStatus: common.map(bestStatus), position, byTier, byTenant, byService };
+  const commonStatus = common.map(bestStatus);
+  const commonRows = base.map((b, i) => row(b, commonStatus[i]!, commonPresented[i]!, NONE));
+  return { base, common, commonPresented, commonStatus, commonRows, position, byTier, byTenant, byService };
 }
 
 /** The SoA of one tenant: the common implementations plus the overlays that reach it; an override replaces the common ones. */
@@ -327,7 +334,7 @@ function assemble(index: SoaIndex, reached: Map<IndexedOverlay, SoaVia[]>): SoaT
   for (let i = 0; i < rows.length; i++) {
     const b = index.base[i]!;
     const mine = overlays.get(i);
-    if (!mine) { rows[i] = row(b, index.commonStatus[i]!, index.commonPresented[i] as SoaTenantImplementation[], NONE); continue; }
+    if (!mine) { rows[i] = index.commonRows[i]!; continue; }
     if (mine.length > 1) mine.sort((x, y) => layerOrder(x.o.impl, y.o.impl));
     const override = mine.some((m) => m.o.impl.overrides);
     const own = mine.map((m) => (m.via.length === 1 ? m.o.byVia.get(m.via[0]!)! : { ...m.o.presented, via: [...m.via].sort() }));
