@@ -68,6 +68,15 @@ describe('resources', () => {
         controlIds: ['8.3', '5.15'], treatment: 'mitigate', treatmentPlan: 'Row-level security', residualLikelihood: 1, residualImpact: 2,
         status: 'treated', reviewOn: '2026-10-01', suggestedFrom: 'system/shared-db',
       },
+      evidence: {
+        slug: unique('ev'), name: 'Restore test', kind: 'file', url: null, collectedOn: '2026-01-05', freshnessDays: 90, controlIds: ['8.13', '8.14'],
+        tenantId: s.ids.tenantA, systemIds: [s.ids.shared], isolationTest: null, description: 'Quarterly restore of tenant A',
+      },
+      'control-exceptions': {
+        slug: unique('exc'), name: 'Legacy console without MFA', controlId: '8.5', systemId: s.ids.shared, serviceId: null, tenantId: null, tier: null,
+        reason: 'No second factor on the console.', compensatingMeasures: 'Bastion with MFA.', residualRiskRationale: 'The bastion comes first.',
+        expiresOn: '2099-12-31', reviewOn: '2099-06-30', owner: 'Platform team',
+      },
     });
 
     for (const def of RESOURCES) {
@@ -96,6 +105,8 @@ describe('resources', () => {
           'control-implementations': { layer: 'common', targetTiers: [], targetTenantIds: [], targetServiceIds: [], overrides: false, status: 'operating' },
           'interested-parties': { kind: 'regulator', tier: null, tenantIds: [], requirements: [{ kind: 'gdpr', description: 'Art. 33 notice' }] },
           risks: { likelihood: 5, residualLikelihood: null, residualImpact: null, systemIds: [s.ids.dedicatedB], status: 'open' },
+          evidence: { kind: 'link', url: 'https://wiki.example.test/restore', tenantId: null, systemIds: [], isolationTest: null },
+          'control-exceptions': { systemId: null, tier: 'A', reviewOn: '2099-01-31' },
         } as Record<string, Record<string, unknown>>)[def.name]!;
         const updated = await api('PATCH', `/api/${def.name}/${obj.id}`, change);
         expect(updated.statusCode, updated.body).toBe(200);
@@ -334,7 +345,7 @@ describe('resources', () => {
     expect(d.recentChanges[0]).toMatchObject({ id: String(latest.idx), action: latest.action, objectType: latest.object_type });
     // an engineer's dashboard still counts every resource it may read; a fresh org starts from the seed
     const fresh = (await as(h, other.tokens.engineer, { method: 'GET', url: '/api/dashboard' })).json();
-    expect(fresh.counts).toEqual({ services: 2, vendors: 1, tenants: 2, systems: 3, 'data-flows': 1 });
+    expect(fresh.counts).toMatchObject({ services: 2, vendors: 1, tenants: 2, systems: 3, 'data-flows': 1, evidence: 3, 'control-exceptions': 2 });
     expect(fresh.tenantsByTier).toEqual({ A: 1, B: 1, C: 0 });
     expect(fresh.systemsOutOfScope).toBe(0);
   });
