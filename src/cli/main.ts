@@ -8,6 +8,7 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerOrg } from './commands/org.js';
 import { registerRetention } from './commands/retention.js';
 import { registerServe } from './commands/serve.js';
+import { registerSoa } from './commands/soa.js';
 import { registerToken } from './commands/token.js';
 import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerVerify(program);
   registerVendorReviews(program);
   registerFramework(program);
+  registerSoa(program);
   return program;
 }
 
