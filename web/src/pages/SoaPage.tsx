@@ -102,6 +102,29 @@ export function tenantImplementationsCell(r: SoaTenantRow) {
 const gdprCell = (r: { gdpr: Array<{ gdpr: string; reason: string }> }) => r.gdpr.map((g) => <span key={g.gdpr} title={g.reason} className="tag">Art. {g.gdpr}</span>);
 const justificationCell = (r: { reasons: string[]; justification: string }) => <>{r.reasons.join(', ')}{r.reasons.length && r.justification ? ': ' : ''}{r.justification}</>;
 
+/** With more tenants than the view list holds: find one by name or slug (the tenant list's own search). */
+function TenantFinder({ onPick }: { onPick: (id: string) => void }) {
+  const [q, setQ] = useState('');
+  const found = useQuery({
+    queryKey: ['tenants', 'soa-finder', q], enabled: q.trim().length >= 2, retry: false,
+    queryFn: () => get<{ items: Array<{ id: string; name: string; tier: string }> }>('/api/tenants', { q: q.trim(), limit: 10, sort: 'name' }),
+  });
+  return (
+    <div className="filters">
+      <Field id="soa-tenant-find" label="Find a tenant" help="The view list holds the first 200 tenants; type two letters or more of any other's name.">
+        {(control) => <input {...control} type="search" value={q} maxLength={200} onChange={(e) => setQ(e.target.value)} />}
+      </Field>
+      {found.data && (
+        <ul className="plain" aria-label="Tenants found">
+          {found.data.items.length === 0 ? <li className="muted">No tenant matches.</li> : found.data.items.map((t) => (
+            <li key={t.id}><button type="button" onClick={() => onPick(t.id)}>{t.name} (tier {t.tier})</button></li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 /**
  * The Statement of Applicability: the 93 Annex A controls with their decisions and implementations; filters by theme,
  * applicability and status in the URL; the view of a tier or a tenant; exports; decisions edited in place.
@@ -158,6 +181,9 @@ export function SoaPage() {
               <option value="">Whole organization</option>
               {['A', 'B', 'C'].map((t) => <option key={t} value={`tier:${t}`}>Tier {t} (common + tier overlays)</option>)}
               {(tenants.data?.items ?? []).map((t) => <option key={t.id} value={`tenant:${t.id}`}>Tenant {t.name} (tier {t.tier})</option>)}
+              {filters.tenant && tenant.data && !(tenants.data?.items ?? []).some((t) => t.id === filters.tenant) && (
+                <option value={`tenant:${tenant.data.tenant.id}`}>Tenant {tenant.data.tenant.name} (tier {tenant.data.tenant.tier})</option>
+              )}
             </select>
           )}
         </Field>
@@ -175,7 +201,7 @@ export function SoaPage() {
           {(control) => <select {...control} value={filters.status} onChange={(e) => set({ status: e.target.value })}><option value="">All</option><option value="none">none</option>{IMPLEMENTATION_STATUSES.map((s) => <option key={s}>{s}</option>)}</select>}
         </Field>
       </form>
-      {tenants.data && tenants.data.total > tenants.data.items.length && <p className="muted">The view list shows the first {tenants.data.items.length} tenants; open any tenant&apos;s page for its SoA.</p>}
+      {tenants.data && tenants.data.total > tenants.data.items.length && <TenantFinder onPick={(id) => { setEditing(null); set({ tier: '', tenant: id }); }} />}
       <ErrorBanner error={active.error} />
       <p role="status">{status}</p>
       {summary && <Summary s={summary} />}
