@@ -184,7 +184,7 @@ describe('evidence: files sealed on disk, links, freshness, and who sees which',
   });
 
   it('the database alone: a tenant-A transaction sees shared and tenant-A evidence, and can write none', async () => {
-    const ofB = await fileEvidence({ tenantId: s.ids.tenantB });
+    const ofB = await fileEvidence({ tenantId: s.ids.tenantB, systemIds: [s.ids.dedicatedB] });
     const shared = await fileEvidence();
     const ctx = { orgId: s.org.orgId, tenantId: s.ids.tenantA!, userId: null };
     const rows = await withContext(h.database.db, ctx, (trx) => trx.selectFrom('evidence').select(['id', 'tenant_id']).execute());
@@ -196,11 +196,20 @@ describe('evidence: files sealed on disk, links, freshness, and who sees which',
       .rejects.toThrow(/row-level security/);
     const ofBUpdate = await withContext(h.database.db, ctx, (trx) => trx.updateTable('evidence').set({ name: 'Hijacked' }).where('id', '=', ofB.id).executeTakeFirst());
     expect(Number(ofBUpdate.numUpdatedRows)).toBe(0);
+    const deleted = await withContext(h.database.db, ctx, (trx) => trx.deleteFrom('evidence').where('id', 'in', [shared.id, ofB.id]).executeTakeFirst());
+    expect(Number(deleted.numDeletedRows)).toBe(0);
+    // the systems of tenant B's evidence are not visible either, and no link can be written
+    const links = await withContext(h.database.db, ctx, (trx) => trx.selectFrom('evidence_systems').select('evidence_id').execute());
+    expect(links.map((l) => l.evidence_id)).not.toContain(ofB.id);
+    await expect(withContext(h.database.db, ctx, (trx) => trx.insertInto('evidence_systems').values({ org_id: s.org.orgId, evidence_id: shared.id, system_id: s.ids.shared }).execute()))
+      .rejects.toThrow(/row-level security/);
     await expect(withContext(h.database.db, ctx, (trx) => trx.insertInto('evidence').values({
       org_id: s.org.orgId, id: crypto.randomUUID(), slug: unique('x'), name: 'x', kind: 'link', url: 'https://x.test', collected_on: '2026-01-01', freshness_days: 1, tenant_id: s.ids.tenantA,
     }).execute())).rejects.toThrow(/row-level security/);
     // without the tenant context the same transaction sees tenant B's evidence: the emptiness above is the policy's doing
     const all = await withContext(h.database.db, { ...ctx, tenantId: null }, (trx) => trx.selectFrom('evidence').select('id').where('id', '=', ofB.id).execute());
     expect(all).toHaveLength(1);
+    const allLinks = await withContext(h.database.db, { ...ctx, tenantId: null }, (trx) => trx.selectFrom('evidence_systems').select('evidence_id').where('evidence_id', '=', ofB.id).execute());
+    expect(allLinks).toHaveLength(1);
   });
 });

@@ -69,6 +69,14 @@ CREATE INDEX evidence_systems_system ON evidence_systems (org_id, system_id);
 CREATE POLICY tenant_isolation ON evidence AS RESTRICTIVE
   USING (app_tenant_id() IS NULL OR tenant_id IS NULL OR tenant_id = app_tenant_id())
   WITH CHECK (app_tenant_id() IS NULL);
+-- (a DELETE has no WITH CHECK: without this, a tenant context could delete the shared evidence it may read)
+CREATE POLICY tenant_viewer_no_delete ON evidence AS RESTRICTIVE FOR DELETE
+  USING (app_tenant_id() IS NULL);
+-- The links of evidence a tenant context cannot see are not visible either (their ids would say it exists).
+CREATE POLICY tenant_isolation ON evidence_systems AS RESTRICTIVE
+  USING (app_tenant_id() IS NULL
+         OR EXISTS (SELECT 1 FROM evidence e WHERE e.org_id = evidence_systems.org_id AND e.id = evidence_systems.evidence_id))
+  WITH CHECK (app_tenant_id() IS NULL);
 
 -- Stored files whose evidence was deleted or whose file was replaced, queued IN THE SAME TRANSACTION as the
 -- change; the server removes them from disk after the commit (and again later if it stopped in between).
