@@ -172,10 +172,11 @@ export type SoaExportFormat = 'xlsx' | 'csv' | 'pdf';
 
 /** An export of the current SoA, an approved version, or one tenant's view: the file's bytes, name and type. */
 export async function exportSoa(
-  db: Kysely<any>, actor: Actor, format: SoaExportFormat, options: { version?: number | undefined; tenantId?: string | undefined },
+  db: Kysely<any>, actor: Actor, format: SoaExportFormat, options: { version?: number | undefined; tenantId?: string | undefined; tier?: TenantTier | undefined },
 ): Promise<{ body: Buffer | string; filename: string; contentType: string }> {
-  if (options.version !== undefined && options.tenantId !== undefined) {
-    throw new AppError('validation_failed', 'Export either an approved version or a tenant\u2019s current view, not both.', 'tenant');
+  const chosen = [options.version !== undefined && 'version', options.tenantId !== undefined && 'tenant', options.tier !== undefined && 'tier'].filter(Boolean);
+  if (chosen.length > 1) {
+    throw new AppError('validation_failed', `Export one view: an approved version, a tenant or a tier (not ${chosen.join(' and ')}).`, chosen[1] as string);
   }
   const org = await asActor(db, actor, (trx) => trx.selectFrom('orgs').select(['name', 'slug']).executeTakeFirstOrThrow());
   let table: string[][];
@@ -187,6 +188,11 @@ export async function exportSoa(
     table = tenantSoaTable(view.rows);
     info = { organization: org.name, subtitle: `Tenant ${view.tenant.name} (tier ${view.tenant.tier}): the controls that apply to it, as of ${today}` };
     stem = `soa-${org.slug}-${view.tenant.slug}`;
+  } else if (options.tier !== undefined) {
+    const view = await tierView(db, actor, options.tier);
+    table = tenantSoaTable(view.rows);
+    info = { organization: org.name, subtitle: `Tier ${view.tier}: the common implementations and the overlays on the tier, as of ${today}` };
+    stem = `soa-${org.slug}-tier-${view.tier}`;
   } else if (options.version !== undefined) {
     const v = await getSoaVersion(db, actor, options.version);
     table = soaTable(v.rows);

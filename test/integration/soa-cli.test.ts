@@ -69,12 +69,16 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)('tenantproof soa export', () =>
     const tenant = await run(['soa', 'export', '--org', org, '--tenant', 'acme', '--format', 'csv']);
     expect(tenant.code, tenant.stderr).toBe(0);
     expect(tenant.stdout).toContain('SSO with MFA');
+    const tier = await run(['soa', 'export', '--org', org, '--tier', 'A', '--format', 'pdf', '-o', join(dataDir, 'tier-a.pdf')]);
+    expect(tier.code, tier.stderr).toBe(0);
+    expect(readFileSync(join(dataDir, 'tier-a.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
   }, 240_000);
 
   it('wrong usage exits 2; an unknown tenant or version exits 1', async () => {
     expect((await run(['soa', 'export', '--org', org, '--format', 'docx'])).code).toBe(2);
     expect((await run(['soa', 'export', '--org', org, '--format', 'pdf'])).code).toBe(2);
     expect((await run(['soa', 'export', '--org', org, '--version', '1', '--tenant', 'acme', '--format', 'csv'])).code).toBe(2);
+    expect((await run(['soa', 'export', '--org', org, '--tier', 'D', '--format', 'csv'])).code).toBe(2);
     const tenant = await run(['soa', 'export', '--org', org, '--tenant', 'nobody', '--format', 'csv']);
     expect(tenant.code).toBe(1);
     expect(tenant.stderr).toContain('nobody');

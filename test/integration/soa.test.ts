@@ -244,6 +244,13 @@ describe('Statement of Applicability', () => {
     expect((await get(s.tokens.auditor, '/api/soa/export.csv?tenant=not-a-uuid')).statusCode).toBe(400);
     expect((await get(s.tokens.auditor, `/api/soa/export.csv?version=1&tenant=${s.ids.tenantA}`)).statusCode).toBe(400);
     expect((await get(s.tokens.auditor, '/api/soa/export.csv?version=77')).statusCode).toBe(404);
+    const tierA = await get(s.tokens.auditor, '/api/soa/export.csv?tier=A');
+    expect(tierA.statusCode).toBe(200);
+    expect(tierA.headers['content-disposition']).toContain('-tier-A.csv');
+    expect(tierA.body).toContain('HSM-backed keys for tier A');
+    expect(tierA.body).not.toContain('Customer-managed keys for Tenant B');
+    expect((await get(s.tokens.viewerA, '/api/soa/export.csv?tier=A')).statusCode).toBe(403);
+    expect((await get(s.tokens.auditor, '/api/soa/export.csv?tier=A&version=1')).statusCode).toBe(400);
   });
 
   it('the bundle carries the decisions (section soaDecisions): export, apply with line and field on errors, dry run', async () => {

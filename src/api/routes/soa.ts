@@ -30,6 +30,7 @@ const DiffQuery = Type.Object({
 const SoaDiff = Type.Object({ from: Type.Integer(), to: Type.Integer(), changes: Type.Array(SoaDiffEntry) }, { additionalProperties: false });
 const ExportQuery = Type.Object({
   version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'An approved version instead of the current SoA.' })),
+  tier: Type.Optional(TierSchema),
   // Names one tenant (another organization's or tenant's answers 404, like a path id); it is not a list filter, so it is
   // declared by pattern rather than as a uuid-format filter.
   tenant: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$', description: 'A tenant\u2019s id: its view instead of the whole SoA.' })),
@@ -73,10 +74,10 @@ export function registerSoaRoutes(app: FastifyInstance, db: Kysely<any>): void {
 
   for (const format of ['xlsx', 'csv', 'pdf'] as const satisfies readonly SoaExportFormat[]) {
     app.get(`/api/soa/export.${format}`, {
-      schema: { tags, summary: `The SoA as ${format.toUpperCase()}: current, an approved version (?version=n) or a tenant\u2019s view (?tenant=id)`, querystring: ExportQuery, response: { 200: Type.Any(), ...errorResponses } },
+      schema: { tags, summary: `The SoA as ${format.toUpperCase()}: current, an approved version (?version=n), a tenant\u2019s view (?tenant=id) or a tier\u2019s (?tier=A)`, querystring: ExportQuery, response: { 200: Type.Any(), ...errorResponses } },
     }, async (request, reply) => {
-      const q = request.query as { version?: number; tenant?: string };
-      const file = await exportSoa(db, actorOf(request), format, { version: q.version, tenantId: q.tenant });
+      const q = request.query as { version?: number; tenant?: string; tier?: TenantTier };
+      const file = await exportSoa(db, actorOf(request), format, { version: q.version, tenantId: q.tenant, tier: q.tier });
       return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).header('cache-control', 'no-store').send(file.body);
     });
   }

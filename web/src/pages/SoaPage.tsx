@@ -149,7 +149,7 @@ export function SoaPage() {
   const summary = active.data?.summary;
   const mayDecide = can('update', 'soa') && !filters.tier && !filters.tenant;
   const editRow = editing ? whole.data?.rows.find((r) => r.controlId === editing) : undefined;
-  const exportQuery = filters.tenant ? `?tenant=${filters.tenant}` : '';
+  const exportQuery = filters.tenant ? `?tenant=${filters.tenant}` : filters.tier ? `?tier=${filters.tier}` : '';
   const viewValue = filters.tenant ? `tenant:${filters.tenant}` : filters.tier ? `tier:${filters.tier}` : '';
   const common = [
     { key: 'control', label: 'Control', render: (r: SoaRow | SoaTenantRow) => <strong>{r.controlId}</strong> },
@@ -164,7 +164,7 @@ export function SoaPage() {
       <div className="page-head">
         <h1>Statement of Applicability</h1>
         <p>
-          {(filters.tier ? [] : exportLinks(exportQuery, filters.tenant ? 'soa-tenant' : 'soa')).map((l) => <span key={l.href}><a className="button" href={l.href} download={l.download}>{l.label}</a>{' '}</span>)}
+          {exportLinks(exportQuery, filters.tenant ? 'soa-tenant' : filters.tier ? `soa-tier-${filters.tier}` : 'soa').map((l) => <span key={l.href}><a className="button" href={l.href} download={l.download}>{l.label}</a>{' '}</span>)}
           {can('read', 'soa-approval') && <Link to="/soa/versions">Approved versions</Link>}{' '}
           {can('create', 'control-implementations') && <Link to="/control-implementations/new">New implementation</Link>}
         </p>
