@@ -102,21 +102,39 @@ export const RULES_BY_CONTROL: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * The scope linter's exceptions from stored ones: every system-scoped exception on a control that governs a rule,
- * whatever its state (the linter says why a rejected, proposed or expired one does not count).
+ * The scope linter's exceptions from stored ones, whatever their state (the linter says why a rejected, proposed
+ * or expired one does not count), for each control that governs a rule: a system-scoped exception covers its
+ * system, a service-scoped one every system of the service (`systemsOfService`). Tenant- and tier-scoped exceptions
+ * cover no system, so they silence nothing.
  */
-export function scopeExceptionsOf(exceptions: ReadonlyArray<Record<string, unknown>>): ScopeException[] {
+export function scopeExceptionsOf(exceptions: ReadonlyArray<Record<string, unknown>>, systemsOfService: ReadonlyMap<string, readonly string[]> = new Map()): ScopeException[] {
   const out: ScopeException[] = [];
   for (const e of exceptions) {
-    if (typeof e.systemId !== 'string') continue;
+    const systems = typeof e.systemId === 'string' ? [e.systemId]
+      : typeof e.serviceId === 'string' ? systemsOfService.get(e.serviceId) ?? [] : [];
     for (const ruleId of RULES_BY_CONTROL[e.controlId as string] ?? []) {
-      out.push({
-        ruleId, objectId: e.systemId, approved: e.status === 'approved' || e.status === 'expired',
-        expiresOn: (e.expiresOn as string | null) ?? null, reference: `${e.slug as string} (control ${e.controlId as string})`,
-      });
+      for (const objectId of systems) {
+        out.push({
+          ruleId, objectId, approved: e.status === 'approved' || e.status === 'expired',
+          expiresOn: (e.expiresOn as string | null) ?? null, reference: `${e.slug as string} (control ${e.controlId as string})`,
+        });
+      }
     }
   }
   return out;
+}
+
+/** Service id → the ids of the systems that serve it, from stored systems. */
+export function systemsByService(systems: ReadonlyArray<Record<string, unknown>>): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const s of systems) {
+    for (const serviceId of (s.serviceIds as string[] | undefined) ?? []) {
+      const list = map.get(serviceId) ?? [];
+      list.push(s.id as string);
+      map.set(serviceId, list);
+    }
+  }
+  return map;
 }
 
 export const controlExceptionResource: ResourceDefinition = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkControlException, presentControlException, scopeExceptionsOf } from './control-exception.js';
+import { checkControlException, presentControlException, scopeExceptionsOf, systemsByService } from './control-exception.js';
 import { addDays, checkEvidence, freshness, isolationTestsOf } from './evidence.js';
 import { attachmentHeader, cleanFileName, contentMismatch, evidenceFileType, sniff } from './evidence-file.js';
 
@@ -112,5 +112,12 @@ describe('control exceptions', () => {
       { ruleId: 'nonproduction-receives-personal-data', objectId: 's', approved: true, expiresOn: '2026-06-30', reference: 'a (control 8.33)' },
       { ruleId: 'nonproduction-receives-personal-data', objectId: 's', approved: false, expiresOn: '2026-06-30', reference: 'b (control 8.31)' },
     ]);
+  });
+
+  it('a service-scoped exception covers every system of the service', () => {
+    const byService = systemsByService([{ id: 'db', serviceIds: ['svc'] }, { id: 'staging', serviceIds: ['svc', 'other'] }, { id: 'x', serviceIds: [] }]);
+    const out = scopeExceptionsOf([{ ...valid, slug: 's', systemId: null, serviceId: 'svc', controlId: '8.33', status: 'approved' }], byService);
+    expect(out.map((e) => e.objectId)).toEqual(['db', 'staging']);
+    expect(scopeExceptionsOf([{ ...valid, slug: 's', systemId: null, serviceId: 'none', controlId: '8.33', status: 'approved' }], byService)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
 import { AppError } from '../api/errors.js';
@@ -15,7 +15,8 @@ import type { TenantTier } from '../model/tenant.js';
 import { renderSvg } from '../reports/diagram-svg.js';
 import { servicesOutsideScope } from '../store/scope-statement.js';
 import { allResources } from '../store/resource-store.js';
-import { controlExceptionResource, scopeExceptionsOf } from '../model/control-exception.js';
+import { controlExceptionResource, scopeExceptionsOf, systemsByService } from '../model/control-exception.js';
+import { systemResource } from '../model/system.js';
 import { evidenceResource, isolationTestsOf } from '../model/evidence.js';
 import { asActor } from './resources.js';
 import { loadGraph, memoPerGraph } from './scope-graph.js';
@@ -42,7 +43,7 @@ export interface LintInputs {
 export async function lintOptionsFor(db: Kysely<any>, actor: Actor, inputs: LintInputs): Promise<LintOptions> {
   const { outside, exceptions, isolationTests } = await asActor(db, actor, async (trx) => ({
     outside: await servicesOutsideScope(trx),
-    exceptions: scopeExceptionsOf(await allResources(trx, controlExceptionResource)),
+    exceptions: await scopeExceptionsIn(trx),
     isolationTests: isolationTestsOf(await allResources(trx, evidenceResource)),
   }));
   return {
@@ -54,6 +55,13 @@ export async function lintOptionsFor(db: Kysely<any>, actor: Actor, inputs: Lint
     ...(inputs.disabledRules?.length ? { disabledRules: inputs.disabledRules } : {}),
     ...(outside && outside.length ? { outOfScopeServiceIds: outside } : {}),
   };
+}
+
+/** Stored exceptions as the linter's; the systems of a service are read only when a service-scoped one exists. */
+async function scopeExceptionsIn(trx: Transaction<any>) {
+  const stored = await allResources(trx, controlExceptionResource);
+  const byService = stored.some((e) => typeof e.serviceId === 'string') ? systemsByService(await allResources(trx, systemResource)) : new Map<string, string[]>();
+  return scopeExceptionsOf(stored, byService);
 }
 
 const lintMemo = memoPerGraph<LintReport>();

@@ -130,6 +130,17 @@ describe('control exceptions: justified, time-bound, decided by someone else, ov
     expect(silenced.total).toBe(0);
     expect(silenced.excepted).toEqual([expect.objectContaining({ ruleId: 'nonproduction-receives-personal-data', objectId: staging.id, reference: expect.stringContaining(exc.slug) })]);
 
+    // a service-scoped exception covers the systems of the service: after the system exception is rejected... (it
+    // was approved: change it, which reopens it, then reject it) the finding is back until one on the service holds
+    expect((await as(h, s.tokens.engineer, { method: 'PATCH', url: `/api/control-exceptions/${exc.id}`, payload: { reason: 'Changed.' } })).json().status).toBe('proposed');
+    expect((await decide(s.tokens.owner, exc.id, 'reject', 'Superseded by the service exception.')).statusCode).toBe(200);
+    expect((await findings()).total).toBe(1);
+    const svc = (await propose(s.tokens.engineer, valid({ controlId: '8.31', serviceId: s.ids.service, name: 'Hosting test data' }))).json();
+    expect((await decide(s.tokens.owner, svc.id, 'approve')).statusCode).toBe(200);
+    const bySvc = await findings();
+    expect(bySvc.total).toBe(0);
+    expect(bySvc.excepted).toEqual([expect.objectContaining({ objectId: staging.id, reference: expect.stringContaining(svc.slug) })]);
+
     // an exception on an unrelated control does not silence it
     const other = (await propose(s.tokens.engineer, valid({ controlId: '5.15', systemId: s.ids.dedicatedA }))).json();
     expect((await decide(s.tokens.owner, other.id, 'approve')).statusCode).toBe(200);
