@@ -7,8 +7,14 @@ import { openDatabase, withContext, type Database } from '../../src/store/databa
 import { addMember } from '../../src/services/members.js';
 import { actorForMember, createOrg, operatorActor, type OrgRef } from '../../src/services/provisioning.js';
 import { createToken } from '../../src/services/tokens.js';
-import { createObject } from '../../src/services/resources.js';
+import { createObject, updateObject } from '../../src/services/resources.js';
 import { createHold } from '../../src/services/retention.js';
+import { evidenceFiles, uploadEvidenceFile } from '../../src/services/evidence.js';
+import { masterKeySource } from '../../src/services/ledger.js';
+import { approveSoa, decide } from '../../src/services/soa.js';
+import { addFramework } from '../../src/services/frameworks.js';
+import { putRaci } from '../../src/services/raci.js';
+import { listVendorReviews } from '../../src/services/vendor-review.js';
 import { resourceByName } from '../../src/model/index.js';
 
 /** Which database this run uses: PostgreSQL when the global setup made one, else PGlite in memory. */
@@ -86,6 +92,42 @@ export async function seedOrg(h: Harness, label = 'org'): Promise<SeededOrg> {
   const dedicatedB = await create('systems', { slug: 'dedicated-b', name: 'Dedicated B', kind: 'application', environment: 'production', tenancy: 'dedicated', tenantIds: [tenantB.id], inScope: true });
   const flow = await create('data-flows', { slug: 'a-to-shared', name: 'A to shared', fromSystemId: dedicatedA.id, toSystemId: shared.id, dataCategories: ['personal-data'] });
   const hold = await createHold(db, op, { incidentReference: 'INC-0001', reason: 'Seeded incident: keep its evidence.' });
+  // An organization framework with a key of its own: another org asking for it by key must get 404.
+  const framework = await addFramework(db, op, { framework: { id: `fw-${randomBytes(4).toString('hex')}`, name: 'Seeded framework', version: '1', provenance: 'Seeded by the test harness.' }, controls: [{ id: 'SF-1', title: 'Seeded control' }] });
+  // Records of processing: a processor activity for every customer of "hosting", one for tenant B alone, and
+  // the provider's own (controller) activity; and a RACI for "hosting".
+  const activity = await create('processing-activities', { slug: 'hosting-ops', name: 'Hosting operations', role: 'processor', serviceId: service.id, purposes: ['Hosting'], subProcessorVendorIds: [vendor.id] });
+  const activityB = await create('processing-activities', { slug: 'tenant-b-extra', name: 'Tenant B extra processing', role: 'processor', serviceId: service.id, tenantId: tenantB.id, purposes: ['Extra for B'] });
+  const controllerActivity = await create('processing-activities', { slug: 'staff-payroll', name: 'Staff payroll', role: 'controller', purposes: ['Payroll'] });
+  await putRaci(db, op, service.id as string, { activities: [{ activity: 'provisioning', customer: 'A', provider: 'R' }] });
+  // Interested parties and risks: tier-A customers, and a risk on the shared database that reaches them.
+  const interestedParty = await create('interested-parties', { slug: 'tier-a-customers', name: 'Tier-A customers', kind: 'customer-tier', tier: 'A', tenantIds: [tenantA.id], requirements: [{ kind: 'sla', description: 'Breach notice within 24 hours.' }], controlIds: ['5.24'] });
+  const risk = await create('risks', { slug: 'shared-db-leak', name: 'Cross-tenant leak in the shared database', likelihood: 3, impact: 3, systemIds: [shared.id], tenantIds: [tenantA.id], interestedPartyIds: [interestedParty.id], controlIds: ['8.3'], residualLikelihood: 1, residualImpact: 1 });
+  // the sub-processor "cloud" opened a review task when it was created, and another when its access changed
+  await updateObject(db, op, resourceByName('vendors'), vendor.id as string, { accessLevel: 'read' });
+  const reviews = (await listVendorReviews(db, op, { vendor: vendor.id as string, limit: 2 })).items;
+  const vendorReview = reviews.find((r) => r.reason === 'new-sub-processor')!;
+  const vendorReviewChanged = reviews.find((r) => r.reason === 'sub-processor-changed')!;
+  // Statement of Applicability: a common implementation, an overlay (an override) for tenant B alone that tenant A's
+  // viewer must never see, one decision and an approved version 1 (a version number is a position, like a ledger index).
+  const controlImpl = await create('control-implementations', { slug: 'tenant-isolation', name: 'Row-level security between tenants', controlId: '8.3', layer: 'common', status: 'operating', owner: 'Platform team', systemIds: [shared.id] });
+  const overlayB = await create('control-implementations', { slug: 'tenant-b-overlay', name: 'Customer-managed keys for Tenant B', controlId: '8.24', layer: 'overlay', targetTenantIds: [tenantB.id], overrides: true, status: 'implemented' });
+  await decide(db, op, '7.4', { applicable: false, reasons: ['business'], justification: 'No premises of our own: the platform runs in the cloud provider\u2019s data centres.' });
+  await approveSoa(db, op, 'Seeded approval');
+  // Evidence: shared core evidence, and a file of tenant A and of tenant B (each uploaded, sealed on disk); a
+  // proposed exception on the shared system (to approve) and one for tenant B (to reject).
+  const files = evidenceFiles(h.config, masterKeySource(h.config));
+  const evidenceShared = await create('evidence', { slug: 'pen-test-2026', name: 'Annual penetration test', kind: 'link', url: 'https://reports.example.test/pentest-2026', collectedOn: '2026-01-15', freshnessDays: 365, controlIds: ['8.8'] });
+  const evidenceA = await create('evidence', { slug: 'tenant-a-restore-test', name: 'Tenant A restore test', kind: 'file', collectedOn: '2026-01-20', freshnessDays: 180, controlIds: ['8.13'], tenantId: tenantA.id });
+  const evidenceB = await create('evidence', { slug: 'tenant-b-restore-test', name: 'Tenant B restore test', kind: 'file', collectedOn: '2026-01-20', freshnessDays: 180, controlIds: ['8.13'], tenantId: tenantB.id });
+  for (const ev of [evidenceA, evidenceB]) {
+    await uploadEvidenceFile(db, op, files, ev.id as string, { contentType: 'text/plain', name: `${ev.slug as string}.txt`, declaredLength: undefined, body: `Restore test of ${ev.slug as string}: passed.\n` });
+  }
+  const inAYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+  const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const exceptionBase = { controlId: '8.5', reason: 'The legacy console has no second factor.', compensatingMeasures: 'Reachable only through the MFA bastion.', residualRiskRationale: 'The bastion is the only path in.', expiresOn: inAYear, reviewOn: inAMonth };
+  const exception = await create('control-exceptions', { ...exceptionBase, slug: 'shared-db-console', name: 'Shared DB console without MFA', systemId: shared.id });
+  const exceptionB = await create('control-exceptions', { ...exceptionBase, slug: 'tenant-b-sso', name: 'Tenant B without SSO', tenantId: tenantB.id });
   const tokens = {} as SeededOrg['tokens'];
   const emails: Record<string, string> = {};
   for (const role of ['owner', 'isms-manager', 'engineer', 'auditor'] as const) {
@@ -105,6 +147,11 @@ export async function seedOrg(h: Harness, label = 'org'): Promise<SeededOrg> {
     tenantA: tenantA.id as string, tenantB: tenantB.id as string, shared: shared.id as string,
     dedicatedA: dedicatedA.id as string, dedicatedB: dedicatedB.id as string, flow: flow.id as string,
     viewerAUser: viewerA.userId, viewerBUser: viewerB.userId, hold: hold.id,
+    evidenceShared: evidenceShared.id as string, evidenceA: evidenceA.id as string, evidenceB: evidenceB.id as string,
+    exception: exception.id as string, exceptionB: exceptionB.id as string, framework: framework.frameworkId!, frameworkKey: framework.id, vendorReview: vendorReview.id, vendorReviewChanged: vendorReviewChanged.id,
+    activity: activity.id as string, activityB: activityB.id as string, controllerActivity: controllerActivity.id as string,
+    interestedParty: interestedParty.id as string, risk: risk.id as string,
+    controlImpl: controlImpl.id as string, overlayB: overlayB.id as string,
   };
   return { org, ids, tokens, emails };
 }

@@ -53,6 +53,15 @@ const resourceBody: Record<string, (c: World) => Record<string, unknown>> = {
     inScope: true, hostingVendorId: c.s.ids.vendor!, serviceIds: [c.s.ids.service!],
   }),
   'data-flows': (c) => ({ slug: unique('flow'), name: 'Probe flow', fromSystemId: c.s.ids.shared!, toVendorId: c.s.ids.vendor! }),
+  evidence: (c) => ({ slug: unique('ev'), name: 'Probe evidence', kind: 'link', url: 'https://probe.example.test/', collectedOn: '2026-01-01', freshnessDays: 30, tenantId: c.s.ids.tenantA!, systemIds: [c.s.ids.shared!] }),
+  'control-exceptions': (c) => ({
+    slug: unique('exc'), name: 'Probe exception', controlId: '8.5', systemId: c.s.ids.shared!, reason: 'Probe.', compensatingMeasures: 'Probe.',
+    residualRiskRationale: 'Probe.', expiresOn: '2099-12-31', reviewOn: '2099-06-30',
+  }),
+  'control-implementations': (c) => ({ slug: unique('impl'), name: 'Probe overlay', controlId: '5.15', layer: 'overlay', targetTenantIds: [c.s.ids.tenantA!], status: 'planned' }),
+  'processing-activities': (c) => ({ slug: unique('pa'), name: 'Probe activity', role: 'processor', serviceId: c.s.ids.service!, purposes: ['Probe'] }),
+  'interested-parties': (c) => ({ slug: unique('ip'), name: 'Probe party', kind: 'customer', tenantIds: [c.s.ids.tenantA!] }),
+  risks: (c) => ({ slug: unique('risk'), name: 'Probe risk', likelihood: 2, impact: 2, systemIds: [c.s.ids.shared!], interestedPartyIds: [c.s.ids.interestedParty!] }),
 };
 
 /** For each resource: an object of org A (and of tenant B, for the viewer) that its routes act on. */
@@ -62,15 +71,22 @@ const resourceIds: Record<string, { mine: string; tenantB: string; tenantA?: str
   tenants: { mine: 'tenantA', tenantB: 'tenantB', tenantA: 'tenantA' },
   systems: { mine: 'dedicatedA', tenantB: 'dedicatedB' },
   'data-flows': { mine: 'flow', tenantB: 'flow' },
+  evidence: { mine: 'evidenceA', tenantB: 'evidenceB', tenantA: 'evidenceA' },
+  'control-exceptions': { mine: 'exception', tenantB: 'exceptionB' },
+  'control-implementations': { mine: 'controlImpl', tenantB: 'overlayB' },
+  'processing-activities': { mine: 'activity', tenantB: 'activityB' },
+  'interested-parties': { mine: 'interestedParty', tenantB: 'interestedParty' },
+  risks: { mine: 'risk', tenantB: 'risk' },
 };
 
 const id = (key: string) => (c: World): Params => ({ id: c.s.ids[key]! });
 
 /**
- * Ledger positions of seedOrg's first entries (it creates the org, two services, a vendor, then tenant A and
- * tenant B, each recording one entry): the tenant-scoped entries a tenant-viewer may and may not see.
+ * Ledger positions of seedOrg's first entries (it creates the org, two services, a vendor and the review task the
+ * new sub-processor opens, then tenant A and tenant B, each recording one entry): the tenant-scoped entries a
+ * tenant-viewer may and may not see.
  */
-const SEED_ENTRY = { org: 0, tenantA: 4, tenantB: 5 };
+const SEED_ENTRY = { org: 0, tenantA: 5, tenantB: 6 };
 
 /** A well-formed checkpoint of `orgId` that its ledger never signed (unknown key, signature of zeros). */
 const forgedCheckpoint = (orgId: string) => ({
@@ -80,7 +96,8 @@ const forgedCheckpoint = (orgId: string) => ({
 
 function resourceRoutes(name: keyof typeof resourceBody): Record<string, RouteCase> {
   const ids = resourceIds[name]!;
-  const viewerReads = name === 'tenants';
+  // a tenant-viewer reads its own tenant (and, for evidence, the shared core evidence too)
+  const viewerReads = name === 'tenants' || name === 'evidence';
   const list = `/api/${name}`;
   const item = `/api/${name}/{id}`;
   const reread = (c: World) => `/api/${name}/${c.s.ids[ids.mine]}`;
@@ -134,6 +151,113 @@ export const ISOLATION_ROUTES: Record<string, RouteCase> = {
   ...resourceRoutes('tenants'),
   ...resourceRoutes('systems'),
   ...resourceRoutes('data-flows'),
+  ...resourceRoutes('control-implementations'),
+
+  // Statement of Applicability. The whole SoA, a tier's view and the versions are the provider's own (a
+  // tenant-viewer gets 403); a tenant's view is that tenant's alone (another tenant answers 404, like a missing
+  // one). A control id, a tier and a version number mean the same in every org: org B deciding 5.1 or approving
+  // decides and approves in org B. Version 1 exists in every seeded org (test/support/harness.ts).
+  'GET /api/soa': { crossOrg: 200, viewer: { status: 403 } },
+  'PUT /api/soa/decisions/{controlId}': {
+    params: () => ({ controlId: '5.1' }), sharedParams: true, body: () => ({ applicable: true, reasons: ['risk-assessment'] }),
+    reread: () => '/api/soa', crossOrg: 200, viewer: { status: 403, other: () => ({ controlId: '5.1' }) },
+  },
+  'GET /api/soa/tiers/{tier}': { params: () => ({ tier: 'A' }), sharedParams: true, crossOrg: 200, viewer: { status: 403, other: () => ({ tier: 'B' }) } },
+  'GET /api/soa/tenants/{id}': { params: id('tenantA'), crossOrg: 404, viewer: { status: 404, other: id('tenantB'), own: id('tenantA') } },
+  'POST /api/soa/versions': { body: () => ({ note: 'Probe approval.' }), reread: () => '/api/soa/versions', crossOrg: 201, viewer: { status: 403 } },
+  'GET /api/soa/versions': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/soa/versions/{version}': { params: () => ({ version: '1' }), sharedParams: true, crossOrg: 200, viewer: { status: 403, other: () => ({ version: '1' }) } },
+  'GET /api/soa/versions/{version}/diff': { params: () => ({ version: '1' }), sharedParams: true, crossOrg: 200, viewer: { status: 403, other: () => ({ version: '1' }) } },
+  'GET /api/soa/export.xlsx': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/soa/export.csv': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/soa/export.pdf': { crossOrg: 200, viewer: { status: 403 } },
+  ...resourceRoutes('processing-activities'),
+  ...resourceRoutes('interested-parties'),
+  ...resourceRoutes('risks'),
+
+  // Risks: the method is the organization's own (org B setting one leaves org A's alone); the register, its
+  // exports and the suggestions name every tenant, so a tenant-viewer gets 403. Accepting and adopting name an
+  // object of org A: 404 for org B.
+  'GET /api/risk-method': { crossOrg: 200, viewer: { status: 403 } },
+  'PUT /api/risk-method': {
+    body: () => ({ thresholds: { medium: 4, high: 10, critical: 18 }, tierUplift: { A: 2, B: 1, C: 0 }, acceptanceThreshold: 'low' }),
+    reread: () => '/api/risk-method', crossOrg: 200, viewer: { status: 403 },
+  },
+  'GET /api/risks/register': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/risks/summary': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/risks/suggestions': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/risks/export.csv': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/risks/export.xlsx': { crossOrg: 200, viewer: { status: 403 } },
+  'POST /api/risks/{id}/accept': {
+    params: id('risk'), body: () => ({ rationale: 'Probe acceptance.' }), reread: () => '/api/risks/register',
+    crossOrg: 404, viewer: { status: 403, other: id('risk') },
+  },
+  'POST /api/risks/suggestions/{componentId}/adopt': {
+    params: (c) => ({ componentId: c.s.ids.shared! }), body: () => ({}), reread: () => '/api/risks?limit=200',
+    crossOrg: 404, viewer: { status: 403, other: (c) => ({ componentId: c.s.ids.shared! }) },
+  },
+
+  // Records of processing: the controller record is the provider's own (a tenant-viewer gets 403); the processor
+  // record is per customer, and a tenant-viewer downloads its own tenant's (without a tenant, it gets only its own).
+  'GET /api/ropa/controller.csv': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/ropa/controller.xlsx': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/ropa/processor.csv': { crossOrg: 200, viewer: { status: 200 } },
+  'GET /api/ropa/processor.xlsx': { crossOrg: 200, viewer: { status: 200 } },
+  'GET /api/ropa/processor/{tenantId}.csv': {
+    params: (c) => ({ tenantId: c.s.ids.tenantA! }), crossOrg: 404,
+    viewer: { status: 404, other: (c) => ({ tenantId: c.s.ids.tenantB! }), own: (c) => ({ tenantId: c.s.ids.tenantA! }) },
+  },
+  'GET /api/ropa/processor/{tenantId}.xlsx': {
+    // an XLSX says when it was generated (so its bytes differ each time); the same record as CSV is what must not change
+    params: (c) => ({ tenantId: c.s.ids.tenantA! }), reread: (c) => `/api/ropa/processor/${c.s.ids.tenantA}.csv`, crossOrg: 404,
+    viewer: { status: 404, other: (c) => ({ tenantId: c.s.ids.tenantB! }), own: (c) => ({ tenantId: c.s.ids.tenantA! }) },
+  },
+  // RACI per service: org-internal (a tenant-viewer gets 403).
+  'GET /api/services/{id}/raci': { params: id('service'), crossOrg: 404, viewer: { status: 403, other: id('service2') } },
+  'GET /api/services/{id}/raci.csv': { params: id('service'), crossOrg: 404, viewer: { status: 403, other: id('service2') } },
+  // an XLSX carries its creation time: the matrix itself is what must not change
+  'GET /api/services/{id}/raci.xlsx': { params: id('service'), reread: (c) => `/api/services/${c.s.ids.service}/raci`, crossOrg: 404, viewer: { status: 403, other: id('service2') } },
+  'PUT /api/services/{id}/raci': {
+    params: id('service'), body: () => ({ activities: [{ activity: 'logging', provider: 'A', subProcessor: 'R' }] }),
+    reread: (c) => `/api/services/${c.s.ids.service}/raci`, crossOrg: 404, viewer: { status: 403, other: id('service2') },
+  },
+
+  // Vendor reviews name every tenant a sub-processor reaches: none of it is for a tenant-viewer.
+  'GET /api/vendors/{id}/tenants-reached': { params: id('vendor'), crossOrg: 404, viewer: { status: 403, other: id('vendor') } },
+  'GET /api/vendor-reviews': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/vendor-reviews/due': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/vendor-reviews/counts': { crossOrg: 200, viewer: { status: 403 } },
+  'POST /api/vendor-reviews/schedule': { body: () => ({}), reread: () => '/api/vendor-reviews?limit=200', crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/vendor-reviews/{id}': { params: id('vendorReview'), crossOrg: 404, viewer: { status: 403, other: id('vendorReview') } },
+  'POST /api/vendor-reviews/{id}/complete': {
+    params: id('vendorReview'), body: () => ({ result: 'approved', outcome: 'Probe.' }), reread: (c) => `/api/vendor-reviews/${c.s.ids.vendorReview}`,
+    crossOrg: 404, viewer: { status: 403, other: id('vendorReview') },
+  },
+  'POST /api/vendor-reviews/{id}/cancel': {
+    params: id('vendorReviewChanged'), body: () => ({ outcome: 'Probe.' }), reread: (c) => `/api/vendor-reviews/${c.s.ids.vendorReviewChanged}`,
+    crossOrg: 404, viewer: { status: 403, other: id('vendorReviewChanged') },
+  },
+
+  // Evidence: a tenant-viewer reads its own tenant's and the shared core evidence (RLS), files included, and
+  // writes none; another tenant's evidence answers 404 like a missing one. Exceptions are the provider's own.
+  ...resourceRoutes('evidence'),
+  'GET /api/evidence/stale': { crossOrg: 200, viewer: { status: 200 } },
+  'GET /api/evidence/{id}/file': { params: id('evidenceA'), crossOrg: 404, viewer: { status: 404, other: id('evidenceB'), own: id('evidenceA') } },
+  'PUT /api/evidence/{id}/file': {
+    // a JSON body is a JSON evidence file (application/json is an allowed type)
+    params: id('evidenceA'), body: () => ({ probe: 'isolation' }), reread: (c) => `/api/evidence/${c.s.ids.evidenceA}`,
+    crossOrg: 404, viewer: { status: 403, other: id('evidenceB') },
+  },
+  ...resourceRoutes('control-exceptions'),
+  'GET /api/control-exceptions/overdue': { crossOrg: 200, viewer: { status: 403 } },
+  'POST /api/control-exceptions/{id}/approve': {
+    params: id('exception'), body: () => ({ note: 'Probe.' }), reread: (c) => `/api/control-exceptions/${c.s.ids.exception}`,
+    crossOrg: 404, viewer: { status: 403, other: id('exceptionB') },
+  },
+  'POST /api/control-exceptions/{id}/reject': {
+    params: id('exceptionB'), body: () => ({ note: 'Probe.' }), reread: (c) => `/api/control-exceptions/${c.s.ids.exceptionB}`,
+    crossOrg: 404, viewer: { status: 403, other: id('exceptionB') },
+  },
 
   'GET /api/members': { crossOrg: 200, viewer: { status: 403 } },
   'POST /api/members': {
@@ -232,6 +356,27 @@ export const ISOLATION_ROUTES: Record<string, RouteCase> = {
   'POST /api/scope/change-requests/{id}/withdraw': {
     params: id('scopeToWithdraw'), reread: (c) => `/api/scope/change-requests/${c.s.ids.scopeToWithdraw}`, crossOrg: 404, viewer: { status: 403, other: id('scopeToWithdraw') },
   },
+
+  // Catalogs: the shipped ones are the same for everyone (a control id names no object); an organization's own
+  // framework is found by its key, which another organization's request answers 404 like a missing one.
+  // A tenant-viewer reads no catalog and no OSCAL export (they describe the provider's whole ISMS).
+  'GET /api/catalogs': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/catalogs/{framework}': {
+    params: (c) => ({ framework: c.s.ids.frameworkKey! }), crossOrg: 404, viewer: { status: 403, other: (c) => ({ framework: c.s.ids.frameworkKey! }) },
+  },
+  'GET /api/catalogs/iso27001-2022/controls/{id}': {
+    params: () => ({ id: '5.15' }), sharedParams: true, crossOrg: 200, viewer: { status: 403, other: () => ({ id: '5.15' }) },
+  },
+  'POST /api/frameworks': {
+    // A framework names no other object: org B adds one of its own, and org A's catalogs are unchanged.
+    body: () => ({ framework: { id: unique('fw'), name: 'Probe framework', version: '1', provenance: 'Probe.' }, controls: [{ id: 'P-1', title: 'Probe control' }] }),
+    reread: () => '/api/catalogs', crossOrg: 201, viewer: { status: 403 },
+  },
+  'DELETE /api/frameworks/{id}': {
+    params: id('framework'), reread: () => '/api/catalogs', crossOrg: 404, viewer: { status: 403, other: id('framework') },
+  },
+  'GET /api/oscal/catalog': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/oscal/component-definition': { crossOrg: 200, viewer: { status: 403 } },
 
   'GET /api/tokens': { crossOrg: 200, viewer: { status: 200 } },
   'POST /api/tokens': { body: () => ({ name: 'probe' }), reread: () => '/api/tokens', crossOrg: 201, viewer: { status: 201 } },
