@@ -77,6 +77,15 @@ describe('resources', () => {
         reason: 'No second factor on the console.', compensatingMeasures: 'Bastion with MFA.', residualRiskRationale: 'The bastion comes first.',
         expiresOn: '2099-12-31', reviewOn: '2099-06-30', owner: 'Platform team',
       },
+      'processing-activities': {
+        slug: unique('pa'), name: 'Managed backup', description: 'Backups of customer mailboxes', serviceId: s.ids.service, tenantId: s.ids.tenantA,
+        role: 'processor', jointControllers: '', jointArrangement: '', controllerName: 'Tenant A Ltd', controllerContact: 'dpo@tenant-a.test',
+        representative: '', dpo: 'Pat DPO, dpo@provider.test', purposes: ['Backup', 'Restore on request'], lawfulBasis: '',
+        dataSubjectCategories: ['Employees of the customer'], personalDataCategories: ['Email content', 'Contact details'],
+        specialCategories: ['health-data'], recipients: ['Cloud hosting provider'], subProcessorVendorIds: [s.ids.vendor],
+        transfers: [{ destination: 'United States', safeguard: 'scc', reference: 'SCC module 3, 2021' }], retention: '30 days after the contract ends',
+        securityMeasureControlIds: ['8.13', '8.24'], securityMeasures: 'Encrypted backups, restore tests', owner: 'Backup team', reviewedOn: '2026-02-01',
+      },
     });
 
     for (const def of RESOURCES) {
@@ -107,6 +116,7 @@ describe('resources', () => {
           risks: { likelihood: 5, residualLikelihood: null, residualImpact: null, systemIds: [s.ids.dedicatedB], status: 'open' },
           evidence: { kind: 'link', url: 'https://wiki.example.test/restore', tenantId: null, systemIds: [], isolationTest: null },
           'control-exceptions': { systemId: null, tier: 'A', reviewOn: '2099-01-31' },
+          'processing-activities': { role: 'joint-controller', jointArrangement: 'Art. 26 arrangement of 2026-01-01', tenantId: null, transfers: [], subProcessorVendorIds: [] },
         } as Record<string, Record<string, unknown>>)[def.name]!;
         const updated = await api('PATCH', `/api/${def.name}/${obj.id}`, change);
         expect(updated.statusCode, updated.body).toBe(200);

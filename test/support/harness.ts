@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -43,12 +46,24 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * A server on a test database. Files it writes (evidence) go to a temporary data dir removed on close, unless the
+ * test names its own TENANTPROOF_DATA.
+ */
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const database = await openTestDatabase();
-  const config = loadConfig({ ...env });
+  const tempDir = env.TENANTPROOF_DATA ? null : await mkdtemp(join(tmpdir(), 'tenantproof-test-'));
+  const config = loadConfig({ ...(tempDir ? { TENANTPROOF_DATA: tempDir } : {}), ...env });
   const app = await buildApp({ db: database.db, config });
   await app.ready();
-  return { database, app, config, close: async () => { await app.close(); await database.close(); } };
+  return {
+    database, app, config,
+    close: async () => {
+      await app.close();
+      await database.close();
+      if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function unique(prefix: string): string {
