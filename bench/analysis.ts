@@ -23,6 +23,7 @@ import type { IsmsObjects, ScopeDataFlow, ScopeService, ScopeSystem, ScopeTenant
 import { tenantReach } from '../src/model/scope/reach.js';
 import { residencyReport } from '../src/model/scope/residency.js';
 import type { SystemKind } from '../src/model/system.js';
+import { prng } from '../test/support/prng.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,18 +42,6 @@ const SIZE = {
   vendors: Number(args.vendors), services: Number(args.services),
 };
 const ROUNDS = Math.max(1, Number(args.rounds));
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A provider estate shaped like the demo, scaled up: per service a cluster of shared systems whose flows mostly

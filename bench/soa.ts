@@ -26,6 +26,7 @@ import { openDatabase, withContext } from '../src/store/database.js';
 import { allResources } from '../src/store/resource-store.js';
 import { listDecisions, soaSystems, soaTenants } from '../src/store/soa.js';
 import { controlImplementationResource } from '../src/model/control-implementation.js';
+import { prng } from '../test/support/prng.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,18 +45,6 @@ const ROUNDS = Math.max(1, Number(args.rounds));
 const TIERS = ['A', 'B', 'C'] as const;
 const STATUSES: ImplementationStatus[] = ['planned', 'implemented', 'operating', 'operating'];
 const REASONS: SoaReason[] = ['risk-assessment', 'legal', 'contractual', 'business', 'best-practice'];
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface World { input: SoaInput; tenants: SoaTenant[]; systems: SoaSystem[]; services: string[] }
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
+import { describeSchemaError, usefulErrors } from '../model/schema-problems.js';
 import { fieldPath, parseBundleSource, BundleSyntaxError, type BundleSource, type PathSegment, type SourceProblem } from '../model/bundle-source.js';
 
 /**
@@ -123,37 +124,8 @@ export function checkFramework(source: BundleSource): FrameworkParseResult {
   return problems.length ? { ok: false, problems } : { ok: true, document: doc };
 }
 
-/** Ajv reports every branch of a union; keep the first error per place. */
-function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
-  const byPath = new Map<string, ErrorObject>();
-  for (const e of errors) {
-    const p = e.params as Record<string, unknown>;
-    const key = e.instancePath + (e.keyword === 'additionalProperties' ? `/${String(p.additionalProperty)}` : '') + (e.keyword === 'required' ? `/${String(p.missingProperty)}` : '');
-    if (!byPath.has(key)) byPath.set(key, e);
-  }
-  return [...byPath.values()];
-}
-
-function toPath(instancePath: string): PathSegment[] {
-  return instancePath.split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
-}
-
-/** An Ajv error as [path, message, point at the key]. */
-function describe(e: ErrorObject): [PathSegment[], string, boolean] {
-  const path = toPath(e.instancePath);
-  const params = e.params as Record<string, unknown>;
-  const last = path[path.length - 1];
-  switch (e.keyword) {
-    case 'required': return [path, `${String(params.missingProperty)} is required`, false];
-    case 'additionalProperties': return [[...path, String(params.additionalProperty)], 'is not a known field', true];
-    case 'type': return [path, `must be ${String(params.type)}`, false];
-    case 'maxLength': return [path, `is too long (at most ${String(params.limit)} characters)`, false];
-    case 'minLength': return [path, params.limit === 1 ? 'must not be empty' : `is too short (at least ${String(params.limit)} characters)`, false];
-    case 'minItems': return [path, `needs at least ${String(params.limit)} entry`, false];
-    case 'maxItems': return [path, `has too many entries (at most ${String(params.limit)})`, false];
-    case 'pattern': return [path, last === 'id' && path[0] === 'framework'
-      ? 'is not a valid framework id (lower-case letters, digits and hyphens)'
-      : 'is not a valid id (letters, digits, dots, hyphens, underscores, parentheses; at most 64 characters)', false];
-    default: return [path, e.message ?? 'is not valid', false];
-  }
+function describe(e: Parameters<typeof describeSchemaError>[0]) {
+  return describeSchemaError(e, (path) => path[path.length - 1] === 'id' && path[0] === 'framework'
+    ? 'is not a valid framework id (lower-case letters, digits and hyphens)'
+    : 'is not a valid id (letters, digits, dots, hyphens, underscores, parentheses; at most 64 characters)');
 }

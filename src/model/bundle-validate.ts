@@ -1,9 +1,10 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { BUNDLE_SECTIONS } from '../services/bundle-sections.js';
 import { BUNDLE_API_VERSION, BUNDLE_KIND, bundleSchema, itemToInput } from './bundle.js';
 import { fieldPath, type BundleSource, type PathSegment, type SourceProblem } from './bundle-source.js';
 import { RESOURCES } from './index.js';
+import { describeSchemaError, usefulErrors } from './schema-problems.js';
 import type { ResourceDefinition, ResourceName } from './resource.js';
 
 type Obj = Record<string, unknown>;
@@ -118,37 +119,9 @@ export function resolveBundle(source: BundleSource, bundle: ParsedBundle, stored
   return { items, problems, index };
 }
 
-/** Ajv reports every branch of a union; keep the most specific error per place. */
-function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
-  const byPath = new Map<string, ErrorObject>();
-  for (const e of errors) {
-    if (e.keyword === 'anyOf' || e.keyword === 'if') continue;
-    const key = e.instancePath + (e.keyword === 'additionalProperties' ? `/${(e.params as { additionalProperty: string }).additionalProperty}` : '') + (e.keyword === 'required' ? `/${(e.params as { missingProperty: string }).missingProperty}` : '');
-    if (!byPath.has(key)) byPath.set(key, e);
-  }
-  return [...byPath.values()];
-}
-
-function toPath(instancePath: string): PathSegment[] {
-  return instancePath.split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
-}
-
-/** An Ajv error as [path, message, point at the key]. */
-function describe(e: ErrorObject): [PathSegment[], string, boolean] {
-  const path = toPath(e.instancePath);
-  const params = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'required': return [path, `${String(params.missingProperty)} is required`, false];
-    case 'additionalProperties': return [[...path, String(params.additionalProperty)], 'is not a known field', true];
-    case 'const': return [path, `must be ${JSON.stringify(params.allowedValue)}`, false];
-    case 'enum': return [path, `must be one of: ${(params.allowedValues as unknown[]).join(', ')}`, false];
-    case 'type': return [path, `must be ${String(params.type)}`, false];
-    case 'maxLength': return [path, `is too long (at most ${String(params.limit)} characters)`, false];
-    case 'minLength': return [path, `is too short (at least ${String(params.limit)} characters)`, false];
-    case 'pattern': return [path, path[path.length - 1] === 'slug' || typeof path[path.length - 1] === 'number' ? 'is not a valid slug (lower-case letters, digits and hyphens)' : 'has the wrong form', false];
-    case 'format': return [path, `must be a valid ${String(params.format)}`, false];
-    case 'uniqueItems': return [path, 'lists the same value twice', false];
-    case 'maxItems': return [path, `has too many entries (at most ${String(params.limit)})`, false];
-    default: return [path, e.message ?? 'is not valid', false];
-  }
+function describe(e: Parameters<typeof describeSchemaError>[0]) {
+  return describeSchemaError(e, (path) => {
+    const last = path[path.length - 1];
+    return last === 'slug' || typeof last === 'number' ? 'is not a valid slug (lower-case letters, digits and hyphens)' : 'has the wrong form';
+  });
 }

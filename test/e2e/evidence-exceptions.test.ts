@@ -24,11 +24,7 @@ describe.skipIf(!haveChromium)('evidence and exceptions in a browser', () => {
   let proposed: string;
   let dir: string;
 
-  const login = async (email: string): Promise<Page> => {
-    const page = await world.newPage();
-    await world.login(page, email);
-    return page;
-  };
+  const login = (email: string): Promise<Page> => world.pageAs(email);
   const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
   beforeAll(async () => {

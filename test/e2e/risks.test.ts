@@ -15,11 +15,7 @@ describe.skipIf(!haveChromium)('risk register in a browser', () => {
   let world: BrowserWorld;
   let s: SeededOrg;
 
-  const login = async (email: string): Promise<Page> => {
-    const page = await world.newPage();
-    await world.login(page, email);
-    return page;
-  };
+  const login = (email: string): Promise<Page> => world.pageAs(email);
   const api = (url: string) => as(world.harness, s.tokens.owner, { method: 'GET', url });
 
   beforeAll(async () => {

@@ -28,11 +28,7 @@ describe.skipIf(!haveChromium)('scope analyses in a browser', () => {
   let viewerTenant: { id: string; name: string };
   let pageErrors: string[];
 
-  const login = async (email: string): Promise<Page> => {
-    const page = await world.newPage();
-    await world.login(page, email);
-    return page;
-  };
+  const login = (email: string): Promise<Page> => world.pageAs(email);
   const diagramLoaded = (page: Page) => page.locator('figure.diagram img').evaluate(async (img: HTMLImageElement) => {
     if (!img.complete) await new Promise((resolve) => { img.onload = resolve; img.onerror = resolve; });
     return img.naturalWidth;

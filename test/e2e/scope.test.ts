@@ -17,11 +17,7 @@ describe.skipIf(!haveChromium)('scope pages in a browser', () => {
   let s: SeededOrg;
   let pageErrors: string[];
 
-  const login = async (email: string): Promise<Page> => {
-    const page = await world.newPage();
-    await world.login(page, email);
-    return page;
-  };
+  const login = (email: string): Promise<Page> => world.pageAs(email);
 
   beforeAll(async () => {
     world = await startBrowserWorld(async (h) => { s = await seedOrg(h, 'web-scope'); });

@@ -14,11 +14,7 @@ describe.skipIf(!haveChromium)('SoA pages in a browser', () => {
   let world: BrowserWorld;
   let s: SeededOrg;
 
-  const login = async (email: string): Promise<Page> => {
-    const page = await world.newPage();
-    await world.login(page, email);
-    return page;
-  };
+  const login = (email: string): Promise<Page> => world.pageAs(email);
 
   beforeAll(async () => {
     world = await startBrowserWorld(async (h) => { s = await seedOrg(h, 'web-soa'); });

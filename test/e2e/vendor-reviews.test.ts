@@ -18,11 +18,7 @@ describe.skipIf(!haveChromium)('vendor reviews in a browser', () => {
   let s: SeededOrg;
   let mailer: string;
 
-  const login = async (email: string): Promise<Page> => {
-    const page = await world.newPage();
-    await world.login(page, email);
-    return page;
-  };
+  const login = (email: string): Promise<Page> => world.pageAs(email);
 
   beforeAll(async () => {
     world = await startBrowserWorld(async (h) => {

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -43,6 +45,8 @@ export interface BrowserWorld {
   newPage(): Promise<Page>;
   /** Log in through the form, submitting it with Enter, and wait for the signed-in header. */
   login(page: Page, email: string): Promise<void>;
+  /** A new page, logged in as `email`. */
+  pageAs(email: string): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -53,7 +57,9 @@ export interface BrowserWorld {
 export async function startBrowserWorld(prepare: (h: Harness) => Promise<void>): Promise<BrowserWorld> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web/dist is not built: run `npm run build:web` (npm test does it first)');
   const database = await openTestDatabase();
-  const config = loadConfig({});
+  // Files the server writes (evidence) go to a temporary data dir, removed on close.
+  const dataDir = await mkdtemp(join(tmpdir(), 'tenantproof-e2e-'));
+  const config = loadConfig({ TENANTPROOF_DATA: dataDir });
   const app = await buildApp({ db: database.db, config });
   const harness: Harness = { database, app, config, close: async () => {} };
   await prepare(harness);
@@ -77,10 +83,16 @@ export async function startBrowserWorld(prepare: (h: Harness) => Promise<void>):
     await page.getByLabel('Password').press('Enter');
     await visible(page.getByRole('button', { name: 'Log out' }));
   };
+  const pageAs = async (email: string) => {
+    const page = await newPage();
+    await login(page, email);
+    return page;
+  };
   const close = async () => {
     await browser.close();
     await app.close();
     await database.close();
+    await rm(dataDir, { recursive: true, force: true });
   };
-  return { database, app, config, harness, browser, base, pageErrors, newPage, login, close };
+  return { database, app, config, harness, browser, base, pageErrors, newPage, login, pageAs, close };
 }

@@ -7,18 +7,7 @@ import { stronglyConnected } from '../../../src/model/scope/scc.js';
 import { tenantDataMap } from '../../../src/model/scope/tenant-data.js';
 import { TenantDataTracer } from '../../../src/model/scope/trace.js';
 import { model } from './model-builder.js';
-
-/** A small deterministic PRNG (mulberry32), so a failing random case can be replayed by its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../../support/prng.js';
 
 /** A random organization with cycles, dedicated systems, service-bound flows and flows carrying nothing. */
 function randomOrg(seed: number): IsmsObjects {
