@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oscalValidator } from '../support/oscal.js';
 import { withContext } from '../../src/store/database.js';
 import { as, seedOrg, startHarness, unique, type Harness, type SeededOrg } from '../support/harness.js';
+import { CLI_MAIN, NODE } from '../support/cli.js';
 
 /**
  * Catalogs through the API: the shipped ones (ISO/IEC 27001:2022 with our GDPR links, GDPR, 27017, 27701), an
@@ -249,12 +250,10 @@ ${extra}`;
 
 describe('tenantproof framework (CLI)', () => {
   const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-  const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-  const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
   let dir: string;
   let env: NodeJS.ProcessEnv;
   const run = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => new Promise((resolve) => {
-    const child = execFile(TSX, [MAIN, ...args], { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+    const child = execFile(NODE, [CLI_MAIN, ...args], { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
     });
     child.stdin!.end();

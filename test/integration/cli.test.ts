@@ -8,6 +8,7 @@ import { buildApp } from '../../src/api/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/store/database.js';
 import { unique } from '../support/harness.js';
+import { CLI_MAIN, NODE } from '../support/cli.js';
 
 /**
  * The `tenantproof` command as a user runs it: a real process, on the embedded database in a temporary data
@@ -15,8 +16,6 @@ import { unique } from '../support/harness.js';
  * 1 the answer is no (invalid bundle, unknown organization), 2 the command could not run.
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -24,7 +23,7 @@ describe('tenantproof CLI', () => {
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
   const run = (args: string[], input?: string): Promise<Run> => new Promise((resolve) => {
-    const child = execFile(TSX, [MAIN, ...args], { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+    const child = execFile(NODE, [CLI_MAIN, ...args], { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
     });
     if (input !== undefined) child.stdin!.end(input);
@@ -66,7 +65,7 @@ describe('tenantproof CLI', () => {
     expect(demo.code, demo.stderr).toBe(0);
     expect(demo.stdout).toContain('owner@northwind.example');
     const production = await new Promise<Run>((resolve) => {
-      execFile(TSX, [MAIN, 'demo'], { env: { ...env, TENANTPROOF_MODE: 'production' }, cwd: ROOT }, (error, stdout, stderr) =>
+      execFile(NODE, [CLI_MAIN, 'demo'], { env: { ...env, TENANTPROOF_MODE: 'production' }, cwd: ROOT }, (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
     });
     expect(production.code).toBe(1);

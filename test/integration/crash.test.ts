@@ -9,6 +9,7 @@ import { verifyLedger } from '../../src/ledger/verify.js';
 import { findOrg } from '../../src/services/provisioning.js';
 import { openDatabase, withContext } from '../../src/store/database.js';
 import { unique } from '../support/harness.js';
+import { CLI_MAIN, NODE } from '../support/cli.js';
 
 /**
  * Crash: the server is killed with SIGKILL while a client ingests in batches. After a restart every batch that
@@ -17,8 +18,6 @@ import { unique } from '../support/harness.js';
  * suite runs against it).
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 const ORG = 'northwind-msp';
 const BATCH = 500;
 
@@ -29,13 +28,13 @@ describe('crash while ingesting', () => {
   const source = unique('crash');
 
   const cli = (args: string[]) => new Promise<string>((resolve, reject) => {
-    execFile(TSX, [MAIN, ...args], { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${args.join(' ')}: ${stderr}`)) : resolve(stdout)));
+    execFile(NODE, [CLI_MAIN, ...args], { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${args.join(' ')}: ${stderr}`)) : resolve(stdout)));
   });
 
   /** Start `tenantproof serve` on a free port and wait until it says where it listens. */
   const start = () => new Promise<string>((resolve, reject) => {
     // node itself runs the server (tsx only as a loader), so SIGKILL reaches the process that holds the data
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], { env: { ...env, PORT: '0' }, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NODE, [CLI_MAIN, 'serve'], { env: { ...env, PORT: '0' }, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     server = child;
     let out = '';
     const timer = setTimeout(() => reject(new Error(`the server did not start: ${out}`)), 60_000);

@@ -17,6 +17,7 @@ import { operatorActor } from '../../src/services/provisioning.js';
 import { createObject } from '../../src/services/resources.js';
 import { withContext } from '../../src/store/database.js';
 import { as, bareOrg, DB_KIND, seedOrg, startHarness, unique, type Harness, type SeededOrg } from '../support/harness.js';
+import { CLI_MAIN, NODE } from '../support/cli.js';
 
 /**
  * The ledger API end to end on the real database: entries with inclusion proofs that anyone verifies from the
@@ -29,8 +30,6 @@ const MASTER = randomBytes(32);
 process.env.TENANTPROOF_MASTER_KEY = MASTER.toString('base64');
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -66,7 +65,7 @@ describe('the ledger API', () => {
     return { orgId: s.org.orgId, ...claim, signedAt, keyId: key.key_id, signature };
   };
   const cli = (args: string[], input?: string): Promise<Run> => new Promise((resolve) => {
-    const child = execFile(TSX, [MAIN, ...args], { env: cliEnv, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+    const child = execFile(NODE, [CLI_MAIN, ...args], { env: cliEnv, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
     });
     child.stdin!.end(input ?? '');

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, startHarness, as, type Harness, type SeededOrg } from '../support/harness.js';
+import { CLI_MAIN, NODE } from '../support/cli.js';
 
 /**
  * Issue 5's bad bundles, through `tenantproof lint` (offline) and through the API's bundle apply: a flow to a
@@ -13,8 +14,6 @@ import { seedOrg, startHarness, as, type Harness, type SeededOrg } from '../supp
  * bundle, a 100 MB bundle. Each is reported precisely (file, line, field) or analysed; nothing crashes.
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 
 const head = (slug: string) => `apiVersion: tenantproof.dev/v1
 kind: IsmsBundle
@@ -42,7 +41,7 @@ interface Run { code: number; stdout: string; stderr: string }
 const lint = (...args: string[]): Promise<Run> => new Promise((resolve) => {
   const env: NodeJS.ProcessEnv = { ...process.env, TENANTPROOF_DATA: '/nonexistent/tenantproof-lint-must-not-open-a-database' };
   delete env.DATABASE_URL;
-  execFile(TSX, [MAIN, 'lint', ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
+  execFile(NODE, [CLI_MAIN, 'lint', ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
     resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
   });
 });

@@ -13,6 +13,7 @@ import { buildIsmsGraph } from '../../src/model/scope/graph.js';
 import { lintScope } from '../../src/model/scope/lint.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { unique } from '../support/harness.js';
+import { CLI_MAIN, NODE } from '../support/cli.js';
 
 /**
  * `tenantproof lint` against the organization a server holds: `--org SLUG` reads the database like `export`,
@@ -20,8 +21,6 @@ import { unique } from '../support/harness.js';
  * bundle form: 0 no error-level finding, 1 at least one, 2 the model could not be read.
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 const TODAY = '2026-03-01';
 
 interface Run { code: number; stdout: string; stderr: string }
@@ -33,7 +32,7 @@ describe('tenantproof lint --org and --server', () => {
   let offline: ReturnType<typeof lintScope>;
   const org = unique('lint');
   const run = (args: string[], input?: string): Promise<Run> => new Promise((resolve) => {
-    const child = execFile(TSX, [MAIN, ...args], { env, cwd: ROOT, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(NODE, [CLI_MAIN, ...args], { env, cwd: ROOT, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
     });
     child.stdin!.end(input ?? '');
@@ -133,7 +132,7 @@ describe('tenantproof lint --org and --server', () => {
       const text = await run(['lint', '--server', url, '--today', TODAY], undefined);
       expect(text.code).toBe(2); // no token
       const viaEnv = await new Promise<Run>((resolve) => {
-        execFile(TSX, [MAIN, 'lint', '--server', url, '--today', TODAY], { env: { ...env, TENANTPROOF_TOKEN: token }, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) =>
+        execFile(NODE, [CLI_MAIN, 'lint', '--server', url, '--today', TODAY], { env: { ...env, TENANTPROOF_TOKEN: token }, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) =>
           resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
       });
       expect(viaEnv.code, viaEnv.stderr).toBe(1);

@@ -12,6 +12,7 @@ import { createObject } from '../../src/services/resources.js';
 import { approveSoa, decide } from '../../src/services/soa.js';
 import { openDatabase } from '../../src/store/database.js';
 import { unique } from '../support/harness.js';
+import { CLI_MAIN, NODE } from '../support/cli.js';
 
 /**
  * `tenantproof soa export` as a user runs it: a real process on the embedded database of a temporary data directory
@@ -19,8 +20,6 @@ import { unique } from '../support/harness.js';
  * answer is no (unknown tenant or version), 2 the command could not run (wrong usage).
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -29,7 +28,7 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)('tenantproof soa export', () =>
   let env: NodeJS.ProcessEnv;
   const org = unique('soa-cli');
   const run = (args: string[]): Promise<Run> => new Promise((resolve) => {
-    execFile(TSX, [MAIN, ...args], { env, cwd: ROOT, timeout: 90_000, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(NODE, [CLI_MAIN, ...args], { env, cwd: ROOT, timeout: 90_000, encoding: 'utf8' }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
     }).stdin!.end();
   });

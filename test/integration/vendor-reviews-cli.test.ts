@@ -5,17 +5,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unique } from '../support/harness.js';
+import { CLI_MAIN, NODE } from '../support/cli.js';
 
 /** `tenantproof vendor-reviews due|schedule` as cron would run them: a real process, fixed dates, exit codes. */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 
 describe('tenantproof vendor-reviews', () => {
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
   const run = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => new Promise((resolve) => {
-    const child = execFile(TSX, [MAIN, ...args], { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+    const child = execFile(NODE, [CLI_MAIN, ...args], { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
     });
     child.stdin!.end();

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { openDatabase } from '../../src/store/database.js';
+import { buildCliForTests } from './cli.js';
 
 /**
  * With DATABASE_URL set, the suite runs on PostgreSQL: one fresh database per run, migrated once here
@@ -7,6 +8,8 @@ import { openDatabase } from '../../src/store/database.js';
  * Without it, every test file opens its own in-memory PGlite.
  */
 export default async function setup(): Promise<(() => Promise<void>) | void> {
+  // The CLI tests run the compiled command (test/support/cli.ts): compile this working tree once, first.
+  buildCliForTests();
   const url = process.env.DATABASE_URL;
   if (!url) return;
   const name = `tenantproof_test_${process.pid}_${Date.now()}`;

@@ -2,20 +2,19 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CLI_MAIN, NODE } from '../../support/cli.js';
 
 /**
  * `tenantproof lint` as CI runs it: a real process on a bundle file, no server and no database.
  * Exit codes: 0 no error-level finding, 1 at least one, 2 unreadable or invalid bundle.
  */
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 
 interface Run { code: number; stdout: string; stderr: string }
 const lint = (...args: string[]): Promise<Run> => new Promise((resolve) => {
   const env: NodeJS.ProcessEnv = { ...process.env, TENANTPROOF_DATA: '/nonexistent/tenantproof-lint-must-not-open-a-database' };
   delete env.DATABASE_URL;
-  execFile(TSX, [MAIN, 'lint', ...args], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+  execFile(NODE, [CLI_MAIN, 'lint', ...args], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
     resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
   });
 });
