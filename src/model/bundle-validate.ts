@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { BUNDLE_SECTIONS } from '../services/bundle-sections.js';
 import { BUNDLE_API_VERSION, BUNDLE_KIND, bundleSchema, itemToInput } from './bundle.js';
+import { BUNDLE_SECTION_SCHEMAS } from './bundle-sections.js';
 import { fieldPath, type BundleSource, type PathSegment, type SourceProblem } from './bundle-source.js';
 import { RESOURCES } from './index.js';
 import { describeSchemaError, usefulErrors } from './schema-problems.js';
@@ -35,14 +35,13 @@ const MAX_PROBLEMS = 50;
 const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 /**
- * Compiled on first use, not at import: the non-generic sections are registered by the services that own them
- * (services/bundle-sections.ts imports them), and some of those import this module back. The offline readers
- * (lint, the scope analyses of a file) validate the same sections as apply, so that a bundle with an SoA or a
- * risk method is read alike everywhere; only the schemas are used here, never the sections' database code.
+ * Compiled on first use: most processes that import this module (the server answering requests) never read a
+ * bundle. The non-generic sections come from model/bundle-sections.ts, so the offline readers (lint, the analyses
+ * of a file) validate the same sections as apply without loading their database code.
  */
 let compiled: ReturnType<typeof ajv.compile> | undefined;
 function validateSchema(value: unknown): boolean {
-  compiled ??= ajv.compile(bundleSchema(BUNDLE_SECTIONS));
+  compiled ??= ajv.compile(bundleSchema(BUNDLE_SECTION_SCHEMAS));
   return compiled(value) as boolean;
 }
 
@@ -78,7 +77,7 @@ export function checkBundle(source: BundleSource): { bundle: ParsedBundle | null
     sections.set(def.name, items);
   }
   const extraSections = new Map<string, Obj[]>();
-  for (const section of BUNDLE_SECTIONS) {
+  for (const section of BUNDLE_SECTION_SCHEMAS) {
     if (Array.isArray(doc[section.key])) extraSections.set(section.key, doc[section.key] as Obj[]);
   }
   const org = doc.organization as { slug: string; name: string };

@@ -124,3 +124,9 @@ export function normalizeRaci(rows: readonly RaciRow[]): Array<{ activity: strin
 export function standardRaciRows(): RaciRowOut[] {
   return STANDARD_RACI_ACTIVITIES.map((a) => ({ activity: a, label: STANDARD_RACI_LABELS[a], standard: true, customer: null, provider: null, subProcessor: null }));
 }
+
+/** One bundle item: a service (by slug) and its whole matrix. */
+export const RaciBundleItem = Type.Object(
+  { service: Slug, activities: Type.Array(RaciRow, { maxItems: 100 }) },
+  { additionalProperties: false },
+);

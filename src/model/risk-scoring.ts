@@ -248,3 +248,15 @@ export function suggestRisks(
     };
   });
 }
+
+/** One owner's sign-off of a risk in the bundle's `riskAcceptances` section. */
+export const RiskAcceptanceItem = Type.Object(
+  {
+    risk: Type.String({ minLength: 1, maxLength: 64, description: 'Slug of the accepted risk.' }),
+    acceptedBy: Type.String({ minLength: 1, maxLength: 300 }),
+    acceptedAt: Type.String({ format: 'date-time' }),
+    rationale: Type.String({ minLength: 1, maxLength: 4000 }),
+    level: Type.Unsafe<RiskLevel>({ type: 'string', enum: [...RISK_LEVELS] }),
+  },
+  { additionalProperties: false },
+);

@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { Transaction } from 'kysely';
 import type { Actor } from '../access/actor.js';
 import type { Subject } from '../access/permissions.js';
+import { BUNDLE_SECTION_SCHEMAS } from '../model/bundle-sections.js';
 import { FRAMEWORKS_SECTION } from './frameworks.js';
 import { raciSection } from './raci.js';
 import { riskAcceptanceSection, riskMethodSection } from './risk.js';
@@ -50,3 +51,11 @@ export const BUNDLE_SECTIONS: BundleSection[] = [
   riskMethodSection,
   riskAcceptanceSection,
 ];
+
+// The pure list the offline readers check bundles with (model/bundle-sections.ts) must be this one: same keys, same
+// order, the very same item schemas. A difference is a programming error, refused at start-up.
+const described = BUNDLE_SECTIONS.map((s) => s.key).join(', ');
+const pure = BUNDLE_SECTION_SCHEMAS.map((s) => s.key).join(', ');
+if (described !== pure || BUNDLE_SECTIONS.some((s, i) => s.item !== BUNDLE_SECTION_SCHEMAS[i]!.item)) {
+  throw new Error(`bundle sections differ: services/bundle-sections.ts has [${described}], model/bundle-sections.ts has [${pure}]`);
+}

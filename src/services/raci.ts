@@ -1,12 +1,10 @@
-import { Type } from '@sinclair/typebox';
 import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
 import { AppError } from '../api/errors.js';
-import { Slug } from '../model/common.js';
 import { resourceByName } from '../model/index.js';
 import {
-  activityLabel, isStandardActivity, normalizeRaci, raciProblems, RaciRow, type RaciInput, type RaciMatrix,
+  activityLabel, isStandardActivity, normalizeRaci, raciProblems, RaciBundleItem, type RaciInput, type RaciMatrix, type RaciRow,
 } from '../model/raci.js';
 import { objectDigest, recordChange } from '../ledger/record.js';
 import { allResources, getResource } from '../store/resource-store.js';
@@ -72,12 +70,6 @@ export async function putRaci(db: Kysely<any>, actor: Actor, serviceId: string, 
   checkMatrix(input.activities);
   return asActor(db, actor, async (trx) => (await saveWithin(trx, actor, await serviceOf(trx, serviceId), input.activities)).matrix);
 }
-
-/** One bundle item: a service (by slug) and its whole matrix. */
-export const RaciBundleItem = Type.Object(
-  { service: Slug, activities: Type.Array(RaciRow, { maxItems: 100 }) },
-  { additionalProperties: false },
-);
 
 /** Bundle rows: only the parties that have a part, and a label only for custom activities that have one. */
 function bundleRows(rows: StoredRaciRow[]): Obj[] {

@@ -1,4 +1,3 @@
-import { Type } from '@sinclair/typebox';
 import type { Kysely, Transaction } from 'kysely';
 import { actorLabel, type Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
@@ -6,7 +5,7 @@ import { AppError } from '../api/errors.js';
 import { resourceByName } from '../model/index.js';
 import type { Risk } from '../model/risk.js';
 import {
-  DEFAULT_RISK_METHOD, heatMap, highestTier, levelRank, RISK_LEVELS, riskMethodProblem, RiskMethodSchema, scoreRisk, suggestRisks,
+  DEFAULT_RISK_METHOD, heatMap, highestTier, levelRank, RISK_LEVELS, RiskAcceptanceItem, riskMethodProblem, RiskMethodSchema, scoreRisk, suggestRisks,
   type HeatMap, type RiskLevel, type RiskMethod, type RiskScore, type RiskSuggestion,
 } from '../model/risk-scoring.js';
 import { blastRadius, type BlastRadius } from '../model/scope/blast-radius.js';
@@ -340,24 +339,13 @@ export const riskMethodSection: BundleSection = {
   },
 };
 
-const AcceptanceItem = Type.Object(
-  {
-    risk: Type.String({ minLength: 1, maxLength: 64, description: 'Slug of the accepted risk.' }),
-    acceptedBy: Type.String({ minLength: 1, maxLength: 300 }),
-    acceptedAt: Type.String({ format: 'date-time' }),
-    rationale: Type.String({ minLength: 1, maxLength: 4000 }),
-    level: Type.Unsafe<RiskLevel>({ type: 'string', enum: [...RISK_LEVELS] }),
-  },
-  { additionalProperties: false },
-);
-
 /**
  * `riskAcceptances:` the owners' sign-offs, so that an accepted risk round-trips. Applying one is deciding it, so
  * the section needs `risk-method` update (owners and ISMS managers, the same people as `risk-acceptance`).
  */
 export const riskAcceptanceSection: BundleSection = {
   key: 'riskAcceptances',
-  item: AcceptanceItem,
+  item: RiskAcceptanceItem,
   subject: 'risk-method',
   async export(trx) {
     const acceptances = await readAcceptances(trx);
