@@ -59,6 +59,9 @@ describe.skipIf(!haveChromium)('risk register in a browser', () => {
 
   it('a suggestion from the blast radius is adopted and opens the new risk', async () => {
     const page = await login(s.emails.engineer!);
+    // a mistyped page under a resource's path is "Not found", not an empty risk
+    await page.goto(`${world.base}/risks/register`);
+    await visible(page.getByRole('heading', { name: 'Not found' }));
     await page.goto(`${world.base}/risk-register`);
     const suggestions = page.getByRole('table', { name: 'Suggested risks' });
     await visible(suggestions);

@@ -49,6 +49,8 @@ function Redirect({ to }: { to: string }) {
 }
 
 /** The page for a path, with its title; routes a role may not use answer "Not found", like the API. */
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function resolve(path: string, me: Me, can: (action: string, subject: string) => boolean): Route {
   const notFound = { title: 'Not found', element: <NotFound /> };
   if (path === '/' || path === '') {
@@ -62,9 +64,13 @@ function resolve(path: string, me: Me, can: (action: string, subject: string) =>
     if (match(`${view.path}/new`, path)) {
       return can('create', view.name) ? { title: `New ${view.label.toLowerCase()}`, element: <ResourceEditPage key={`${view.name}-new`} view={view} /> } : notFound;
     }
+    // Object ids are UUIDs: anything else under a resource's path (a mistyped page such as /risks/register) is "Not
+    // found", not an empty object page.
     const edit = match(`${view.path}/:id/edit`, path);
+    if (edit && !OBJECT_ID.test(edit.id!)) return notFound;
     if (edit) return can('update', view.name) ? { title: `Edit ${view.label.toLowerCase()}`, element: <ResourceEditPage key={`${view.name}-${edit.id}`} view={view} id={edit.id!} /> } : notFound;
     const detail = match(`${view.path}/:id`, path);
+    if (detail && !OBJECT_ID.test(detail.id!)) return notFound;
     if (detail) return { title: view.label, element: <ResourceDetailPage key={`${view.name}-${detail.id}`} view={view} id={detail.id!} /> };
     return notFound;
   }
