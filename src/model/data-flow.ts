@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DataCategorySchema, Name, SetOf, Slug, Text, Timestamps, Uuid } from './common.js';
+import { AppError } from '../api/errors.js';
 import type { ResourceDefinition } from './resource.js';
 
 /** Data moving from one system to another system or to a vendor. Exactly one destination is set. */
@@ -58,6 +59,13 @@ export const dataFlowResource: ResourceDefinition = {
   },
   sortable: ['slug', 'name', 'createdAt', 'updatedAt'],
   searchable: ['slug', 'name', 'purpose'],
+  check(obj) {
+    const field = dataFlowDestinationError(obj);
+    if (field) throw new AppError('invalid_value', 'A data flow goes to exactly one destination: set toSystemId or toVendorId, not both.', field);
+    if (obj.toSystemId && obj.toSystemId === obj.fromSystemId) {
+      throw new AppError('invalid_value', 'A data flow cannot go from a system to itself.', 'toSystemId');
+    }
+  },
 };
 
 /** Cross-field rule the schema cannot express: exactly one destination. Returns the offending field or null. */

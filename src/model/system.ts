@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DataCategorySchema, Name, SetOf, Slug, StringEnum, Text, Timestamps, Uuid } from './common.js';
 import { RegionSchema } from './regions.js';
+import { AppError } from '../api/errors.js';
 import type { ResourceDefinition } from './resource.js';
 
 export const SYSTEM_KINDS = [
@@ -94,4 +95,16 @@ export const systemResource: ResourceDefinition = {
   },
   sortable: ['slug', 'name', 'kind', 'environment', 'tenancy', 'inScope', 'createdAt', 'updatedAt'],
   searchable: ['slug', 'name', 'description', 'owner'],
+  check(obj) {
+    if (obj.inScope === false && !String(obj.exclusionJustification ?? '').trim()) {
+      throw new AppError('invalid_value', 'A system outside the ISMS scope needs an exclusion justification.', 'exclusionJustification');
+    }
+    const tenants = (obj.tenantIds as string[] | undefined) ?? [];
+    if (obj.tenancy === 'dedicated' && tenants.length === 0) {
+      throw new AppError('invalid_value', 'A dedicated system names the tenants it serves.', 'tenantIds');
+    }
+    if (obj.tenancy === 'multi-tenant' && tenants.length > 0) {
+      throw new AppError('invalid_value', 'A multi-tenant system serves every tenant of its services; tenantIds is only for dedicated systems.', 'tenantIds');
+    }
+  },
 };

@@ -3,7 +3,6 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { contextOf, type Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
 import { AppError } from '../api/errors.js';
-import { dataFlowDestinationError } from '../model/data-flow.js';
 import { resourceByName } from '../model/index.js';
 import type { ResourceDefinition } from '../model/resource.js';
 import { canonicalJson } from '../ledger/canonical-json.js';
@@ -59,30 +58,6 @@ function defaultDescribe(field: string, id: string): string {
   return `${field}: no object with id ${id} in this organization.`;
 }
 
-/** Rules across fields that JSON Schema cannot say; checked on the merged object, before writing. */
-export function checkRules(def: ResourceDefinition, obj: Obj): void {
-  def.check?.(obj);
-  if (def.name === 'data-flows') {
-    const field = dataFlowDestinationError(obj);
-    if (field) throw new AppError('invalid_value', 'A data flow goes to exactly one destination: set toSystemId or toVendorId, not both.', field);
-    if (obj.toSystemId && obj.toSystemId === obj.fromSystemId) {
-      throw new AppError('invalid_value', 'A data flow cannot go from a system to itself.', 'toSystemId');
-    }
-  }
-  if (def.name === 'systems') {
-    if (obj.inScope === false && !String(obj.exclusionJustification ?? '').trim()) {
-      throw new AppError('invalid_value', 'A system outside the ISMS scope needs an exclusion justification.', 'exclusionJustification');
-    }
-    const tenants = (obj.tenantIds as string[] | undefined) ?? [];
-    if (obj.tenancy === 'dedicated' && tenants.length === 0) {
-      throw new AppError('invalid_value', 'A dedicated system names the tenants it serves.', 'tenantIds');
-    }
-    if (obj.tenancy === 'multi-tenant' && tenants.length > 0) {
-      throw new AppError('invalid_value', 'A multi-tenant system serves every tenant of its services; tenantIds is only for dedicated systems.', 'tenantIds');
-    }
-  }
-}
-
 /**
  * A tenant still bound to people (its tenant-viewers) or to dedicated systems cannot be deleted: the database
  * would silently drop those memberships and leave "dedicated" systems serving no one.
@@ -114,13 +89,13 @@ export async function getObject(db: Kysely<any>, actor: Actor, def: ResourceDefi
 
 export async function createObject(db: Kysely<any>, actor: Actor, def: ResourceDefinition, input: Obj): Promise<Obj> {
   authorize(actor, 'create', def.name);
-  checkRules(def, input);
+  def.check?.(input);
   return asActor(db, actor, (trx) => createWithin(trx, actor, def, input));
 }
 
 /** Create inside a transaction the caller holds (API requests and bundle apply); rules, references, slug and change record. */
 export async function createWithin(trx: Transaction<any>, actor: Actor, def: ResourceDefinition, input: Obj, id: string = randomUUID()): Promise<Obj> {
-  checkRules(def, input);
+  def.check?.(input);
   await checkReferences(trx, def, input);
   if (await findIdBySlug(trx, def, input.slug as string)) {
     throw new AppError('slug_taken', `Another ${def.objectType} already has the slug "${input.slug}".`, 'slug');
@@ -147,7 +122,7 @@ export async function updateObject(db: Kysely<any>, actor: Actor, def: ResourceD
 export async function updateWithin(trx: Transaction<any>, actor: Actor, def: ResourceDefinition, current: Obj, patch: Obj): Promise<Obj> {
   const id = current.id as string;
   const merged = { ...current, ...patch };
-  checkRules(def, merged);
+  def.check?.(merged);
   await checkReferences(trx, def, patch);
   if (patch.slug !== undefined && patch.slug !== current.slug) {
     const other = await findIdBySlug(trx, def, patch.slug as string);
