@@ -79,4 +79,6 @@ export const tenantResource: ResourceDefinition = {
   },
   sortable: ['slug', 'name', 'tier', 'tenancyPattern', 'sector', 'createdAt', 'updatedAt'],
   searchable: ['slug', 'name', 'sector', 'externalId'],
+  /** A tenant's own changes concern that tenant. */
+  tenantField: 'id',
 };

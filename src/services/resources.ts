@@ -71,7 +71,6 @@ async function checkTenantDeletable(trx: Transaction<any>, id: string): Promise<
 
 /** The tenant a change concerns, for the audit trail. */
 function tenantOf(def: ResourceDefinition, obj: Obj): string | null {
-  if (def.name === 'tenants') return obj.id as string;
   return def.tenantField ? ((obj[def.tenantField] as string | null | undefined) ?? null) : null;
 }
 
