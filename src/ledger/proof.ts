@@ -203,14 +203,15 @@ export function verifyEntryProof(bundle: EntryProof & KeyMaterial): ProofVerdict
   return done(expired);
 }
 
-/** The payload must be canonical JSON naming this org and index, and agree with the entry's queryable fields. */
+/** The payload must be canonical JSON naming this org (and, in version 1, this index), and agree with the entry's queryable fields. */
 function payloadProblems(entry: EntryJson, payload: string, orgId: string): ProofProblem[] {
   let parsed: unknown;
   try { parsed = JSON.parse(payload); } catch { return [{ check: 'payload', message: `the payload of entry ${entry.index} is not JSON` }]; }
   if (!isObject(parsed)) return [{ check: 'payload', message: `the payload of entry ${entry.index} is not a JSON object` }];
   const out: ProofProblem[] = [];
   if (canonicalJson(parsed) !== payload) out.push({ check: 'payload', message: `the payload of entry ${entry.index} is not in canonical form` });
-  if (parsed.index !== entry.index) out.push({ check: 'payload', message: `the payload commits to index ${String(parsed.index)}, not ${entry.index}` });
+  // Version 1 payloads named their index; from version 2 the position is bound by the inclusion proof alone.
+  if (parsed.v === 1 && parsed.index !== entry.index) out.push({ check: 'payload', message: `the payload commits to index ${String(parsed.index)}, not ${entry.index}` });
   if (parsed.org !== orgId) out.push({ check: 'payload', message: `the payload commits to organization ${String(parsed.org)}, not the checkpoint's ${orgId}` });
   for (const [field, key] of PROJECTED) {
     if (!sameValue(field, entry[field], parsed[key])) {

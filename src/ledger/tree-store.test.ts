@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withContext, type Database } from '../store/database.js';
 import { bareOrg, openTestDatabase } from '../../test/support/harness.js';
 import { consistencyProof, inclusionProof, leafHash, rangeHash, subtreeHashFromLeaves, verifyConsistency, verifyInclusion } from './merkle.js';
-import { appendEntries, entryPayload, leafBytes, payloadParts, rangeHashes, rootAt, treeSize, type LedgerEntryInput } from './tree-store.js';
+import { canonicalJson } from './canonical-json.js';
+import { appendEntries, entryLeafHash, entryPayload, leafBytes, rangeHashes, rootAt, sealEntries, treeSize, type LedgerEntryInput } from './tree-store.js';
 
 const entry = (i: number, tenantId: string | null = null): LedgerEntryInput => ({
   kind: 'change', at: new Date(1_700_000_000_000 + i * 1000).toISOString(), tenantId, action: 'update',
@@ -21,25 +22,38 @@ describe('stored Merkle tree (per org)', () => {
   afterAll(async () => { await database.close(); });
   const ctx = () => ({ orgId, tenantId: null, userId: null });
 
-  it('appends in batches and one at a time, keeping every root and proof equal to a tree built in memory', async () => {
-    await withContext(database.db, ctx(), (trx) => appendEntries(trx, orgId, Array.from({ length: 13 }, (_, i) => entry(i))));
-    for (let i = 13; i < 21; i++) await withContext(database.db, ctx(), (trx) => appendEntries(trx, orgId, [entry(i)]));
+  it('appends in batches and one at a time, across tiles of 256 leaves, keeping every root and proof equal to a tree built in memory', async () => {
+    const append = (from: number, count: number) => withContext(database.db, ctx(), (trx) => appendEntries(trx, orgId, Array.from({ length: count }, (_, i) => entry(from + i))));
+    await append(0, 13);
+    for (let i = 13; i < 21; i++) await append(i, 1);
+    await append(21, 300); // crosses the first tile: a stored level-8 node
+    for (let i = 321; i < 326; i++) await append(i, 1);
+    // sealed before the lock, as ingestion does
+    await withContext(database.db, ctx(), (trx) => appendEntries(trx, orgId, sealEntries(orgId, Array.from({ length: 250 }, (_, i) => entry(326 + i)))));
+    const size = 576;
     await withContext(database.db, ctx(), async (trx) => {
-      expect(await treeSize(trx, orgId)).toBe(21);
+      expect(await treeSize(trx, orgId)).toBe(size);
       const rows = (await sql<{ payload: string; salt: Uint8Array }>`SELECT payload, salt FROM ledger_entries ORDER BY idx`.execute(trx)).rows;
       const leaves = rows.map((r) => leafHash(leafBytes(r.payload, r.salt)));
+      expect(rows.every((r, i) => entryLeafHash(r.payload, r.salt).equals(leaves[i]!))).toBe(true);
       const lookup = (level: number, index: number) => subtreeHashFromLeaves(leaves, level, index);
-      for (let size = 1; size <= 21; size++) {
-        const root = await rootAt(trx, orgId, size);
-        expect(root.equals(rangeHash([0, size], lookup)), `root at ${size}`).toBe(true);
+      const nodes = (await sql<{ level: number; idx: string }>`SELECT level, idx FROM ledger_nodes ORDER BY level, idx`.execute(trx)).rows;
+      expect(nodes.map((n) => `${n.level}/${n.idx}`)).toEqual(['8/0', '8/1', '9/0']);
+      const tiles = (await sql<{ tile: string; n: number }>`SELECT tile, length(hashes) / 32 AS n FROM ledger_leaf_tiles ORDER BY tile`.execute(trx)).rows;
+      expect(tiles.map((t) => [Number(t.tile), Number(t.n)])).toEqual([[0, 256], [1, 256], [2, 64]]);
+      for (const at of [1, 2, 3, 13, 20, 21, 255, 256, 257, 300, 321, 326, 511, 512, 513, 575, 576]) {
+        const root = await rootAt(trx, orgId, at);
+        expect(root.equals(rangeHash([0, at], lookup)), `root at ${at}`).toBe(true);
       }
-      const root = await rootAt(trx, orgId, 21);
-      for (const index of [0, 7, 12, 20]) {
-        const proof = await rangeHashes(trx, orgId, inclusionProof(index, 21));
-        expect(verifyInclusion({ index, treeSize: 21, leafHash: leaves[index]!, root, proof })).toBe(true);
+      const root = await rootAt(trx, orgId, size);
+      for (const index of [0, 7, 12, 20, 255, 256, 300, 511, 512, 575]) {
+        const proof = await rangeHashes(trx, orgId, inclusionProof(index, size));
+        expect(verifyInclusion({ index, treeSize: size, leafHash: leaves[index]!, root, proof }), `inclusion of ${index}`).toBe(true);
       }
-      const proof = await rangeHashes(trx, orgId, consistencyProof(13, 21));
-      expect(verifyConsistency({ first: 13, second: 21, firstRoot: await rootAt(trx, orgId, 13), secondRoot: root, proof })).toBe(true);
+      for (const first of [13, 256, 300, 512]) {
+        const proof = await rangeHashes(trx, orgId, consistencyProof(first, size));
+        expect(verifyConsistency({ first, second: size, firstRoot: await rootAt(trx, orgId, first), secondRoot: root, proof }), `consistency from ${first}`).toBe(true);
+      }
     });
   });
 
@@ -53,19 +67,26 @@ describe('stored Merkle tree (per org)', () => {
   });
 });
 
-describe('payload parts (canonical JSON built before the ledger lock)', () => {
-  it('join around the index to exactly the canonical JSON of the entry', () => {
-    const odd = ['', 'a"b', 'back\\slash', 'é😀', 'line\nbreak', '\u0000', '{"index":0,}'];
+describe('payload frame (the canonical JSON around details, rebuilt from columns by verify)', () => {
+  it('joins around the canonical details to exactly the canonical JSON of the entry', () => {
+    const odd = ['', 'a"b', 'back\\slash', 'é😀', 'line\nbreak', '\u0000', '{"index":0,}', '\u2028'];
     for (let i = 0; i < 200; i++) {
       const pick = (k: number) => odd[(i * 7 + k) % odd.length]!;
+      const event = i % 2 ? {
+        occurredAt: new Date(1_600_000_000_000 + i).toISOString(), source: pick(2), sourceEventId: pick(3),
+        systemId: i % 4 === 1 ? null : randomUUID(), actorInternal: i % 3 === 0, outcome: pick(4),
+      } : undefined;
       const e: LedgerEntryInput = {
-        kind: i % 2 ? 'event' : 'change', at: new Date(1_700_000_000_000 + i).toISOString(), tenantId: i % 3 ? randomUUID() : null,
+        kind: event ? 'event' : 'change', at: new Date(1_700_000_000_000 + i).toISOString(), tenantId: i % 3 ? randomUUID() : null,
         action: pick(1), objectType: pick(2), objectId: pick(3), actor: pick(4), summary: pick(5),
-        details: { index: i, [pick(6)]: { z: pick(0), a: [i, null, pick(1)], index: 0 } },
+        details: { index: i, [pick(6)]: { z: pick(0), a: [i, null, pick(1)], index: 0 } }, ...(event ? { event } : {}),
       };
       const orgId = randomUUID();
-      const parts = payloadParts(orgId, e);
-      expect(parts.head + i * 977 + parts.tail).toBe(entryPayload(orgId, i * 977, e));
+      const whole = canonicalJson({
+        v: 2, org: orgId, at: e.at, tenant: e.tenantId, kind: e.kind, action: e.action, objectType: e.objectType,
+        objectId: e.objectId, actor: e.actor, summary: e.summary, details: e.details, ...(event ? { event } : {}),
+      });
+      expect(entryPayload(orgId, e)).toBe(whole);
     }
   });
 });

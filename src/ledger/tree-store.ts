@@ -1,11 +1,19 @@
-import { randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import { canonicalJson } from './canonical-json.js';
-import { EMPTY_ROOT, leafHash, nodeHash, rangeHash, subtreesOf, type LeafRange, type SubtreeRef } from './merkle.js';
+import { EMPTY_ROOT, HASH_SIZE, nodeHash, rangeHash, subtreesOf, type LeafRange, type SubtreeRef } from './merkle.js';
 
 type Trx = Transaction<any>;
 
-/** What one ledger entry records; its canonical JSON (with index, org and time) is what the leaf commits to. */
+/**
+ * How the org's tree is stored (migration 0017): leaf hashes in tiles of 256 (`ledger_leaf_tiles`, row t holds
+ * the leaves of entries [256t, 256t + 256) back to back), and complete subtrees of 256 leaves or more in
+ * `ledger_nodes`. A subtree smaller than a tile is computed from its tile, at most 255 hashes in memory.
+ */
+export const TILE_LEVEL = 8;
+export const TILE_WIDTH = 2 ** TILE_LEVEL;
+
+/** What one ledger entry records; its canonical JSON (with org and time) is what the leaf commits to. */
 export interface LedgerEntryInput {
   kind: 'change' | 'event';
   at: string;
@@ -15,7 +23,7 @@ export interface LedgerEntryInput {
   objectId: string;
   actor: string;
   summary: string;
-  /** Everything else worth proving (digests before/after, request id, source IP, event details). */
+  /** Everything else worth proving (digests before/after, request id, source IP, the event's own details). */
   details: Record<string, unknown>;
   /** For an ingested event: the columns investigations query (the payload commits to the same values). */
   event?: EventColumns;
@@ -35,28 +43,100 @@ export function leafBytes(payload: string, salt: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(payload, 'utf8'), salt]);
 }
 
-/** The canonical JSON of an entry at a position in an org's log. */
-export function entryPayload(orgId: string, index: number, entry: LedgerEntryInput): string {
-  return canonicalJson({
-    v: 1, org: orgId, index, at: entry.at, tenant: entry.tenantId, kind: entry.kind, action: entry.action,
-    objectType: entry.objectType, objectId: entry.objectId, actor: entry.actor, summary: entry.summary, details: entry.details,
+/** SHA-256(0x00 || payload || salt), written into one buffer and hashed in one call. */
+export function entryLeafHash(payload: string, salt: Uint8Array): Buffer {
+  const length = Buffer.byteLength(payload, 'utf8');
+  const bytes = Buffer.allocUnsafe(1 + length + salt.length);
+  bytes[0] = 0x00;
+  bytes.write(payload, 1, 'utf8');
+  bytes.set(salt, 1 + length);
+  return hash('sha256', bytes, 'buffer');
+}
+
+/** The fields of an entry that are also columns of its row. */
+export type PayloadColumns = Omit<LedgerEntryInput, 'details'>;
+
+/**
+ * The canonical JSON of an entry (payload version 2) around its `details`: `prefix + canonicalJson(details) +
+ * suffix` is exactly `canonicalJson` of the whole entry (keys in code-unit order; tested in tree-store.test.ts).
+ * Every other field is a column of the row, so `verify` rebuilds prefix and suffix from the columns and compares
+ * text: an edited column shows without parsing the payload. The entry's position is not in it (the tree binds
+ * that), so an entry is sealed — payload, salt, leaf hash — before the ledger lock is taken.
+ */
+export function payloadFrame(orgId: string, c: PayloadColumns): { prefix: string; suffix: string } {
+  const s = JSON.stringify;
+  const e = c.event;
+  const event = e
+    ? `,"event":{"actorInternal":${e.actorInternal},"occurredAt":${s(e.occurredAt)},"outcome":${s(e.outcome)},"source":${s(e.source)},`
+      + `"sourceEventId":${s(e.sourceEventId)},"systemId":${e.systemId === null ? 'null' : s(e.systemId)}}`
+    : '';
+  return {
+    prefix: `{"action":${s(c.action)},"actor":${s(c.actor)},"at":${s(c.at)},"details":`,
+    suffix: `${event},"kind":${s(c.kind)},"objectId":${s(c.objectId)},"objectType":${s(c.objectType)},"org":${s(orgId)},`
+      + `"summary":${s(c.summary)},"tenant":${c.tenantId === null ? 'null' : s(c.tenantId)},"v":2}`,
+  };
+}
+
+/** The canonical JSON of an entry of an org's log (payload version 2). */
+export function entryPayload(orgId: string, entry: LedgerEntryInput): string {
+  const frame = payloadFrame(orgId, entry);
+  return frame.prefix + canonicalJson(entry.details) + frame.suffix;
+}
+
+/** An entry ready to append: its payload, salt and leaf hash, none of which depend on where it lands. */
+export interface SealedEntry {
+  entry: LedgerEntryInput;
+  payload: string;
+  salt: Buffer;
+  leaf: Buffer;
+}
+
+/** Seal entries: one call to the random source for all their salts (16 bytes each). */
+export function sealEntries(orgId: string, entries: readonly LedgerEntryInput[]): SealedEntry[] {
+  const salts = randomBytes(16 * entries.length);
+  return entries.map((entry, i) => {
+    const payload = entryPayload(orgId, entry);
+    const salt = salts.subarray(16 * i, 16 * i + 16);
+    return { entry, payload, salt, leaf: entryLeafHash(payload, salt) };
   });
 }
 
 /**
- * An entry's canonical JSON split around its index: everything but the index is known before the ledger lock is
- * taken, so ingestion builds these outside it and only joins them under the lock. `head + index + tail` is exactly
- * `entryPayload(orgId, index, entry)` (the keys in code-unit order; tested in tree-store.test.ts).
+ * Append entries to the org's log inside the caller's transaction, so a change and its entry commit or roll
+ * back together. The head row is locked: one sequencer per org, appends never interleave. Entries may come
+ * sealed ({@link sealEntries}), so that a large batch does its hashing before the lock is taken.
+ * Returns the index of the first entry and the new tree size.
  */
-export interface PayloadParts { head: string; tail: string }
-
-export function payloadParts(orgId: string, entry: LedgerEntryInput): PayloadParts {
-  const s = JSON.stringify;
-  return {
-    head: `{"action":${s(entry.action)},"actor":${s(entry.actor)},"at":${s(entry.at)},"details":${canonicalJson(entry.details)},"index":`,
-    tail: `,"kind":${s(entry.kind)},"objectId":${s(entry.objectId)},"objectType":${s(entry.objectType)},"org":${s(orgId)},`
-      + `"summary":${s(entry.summary)},"tenant":${entry.tenantId === null ? 'null' : s(entry.tenantId)},"v":1}`,
-  };
+export async function appendEntries(
+  trx: Trx, orgId: string, entries: readonly LedgerEntryInput[] | readonly SealedEntry[],
+): Promise<{ first: number; size: number }> {
+  const sealed = entries.length > 0 && 'leaf' in entries[0]! ? entries as readonly SealedEntry[] : sealEntries(orgId, entries as LedgerEntryInput[]);
+  const first = await lockLedger(trx, orgId);
+  if (sealed.length === 0) return { first, size: first };
+  const size = first + sealed.length;
+  const edge = await readStored(trx, orgId, frontier(first));
+  // The right edge of the tree as a stack of complete subtrees, largest first; each leaf merges equal levels.
+  const stack = frontier(first).map((ref) => ({ level: ref.level, hash: edge.lookup(ref.level, ref.index) }));
+  const nodes: Array<{ level: number; idx: number; hash: Buffer }> = [];
+  const firstTile = Math.floor(first / TILE_WIDTH);
+  const tiles = Buffer.allocUnsafe((size - firstTile * TILE_WIDTH) * HASH_SIZE);
+  edge.tile(firstTile)?.copy(tiles, 0, 0, (first - firstTile * TILE_WIDTH) * HASH_SIZE);
+  sealed.forEach((s, offset) => {
+    const index = first + offset;
+    s.leaf.copy(tiles, (index - firstTile * TILE_WIDTH) * HASH_SIZE);
+    let node = { level: 0, hash: s.leaf };
+    while (stack.length && stack[stack.length - 1]!.level === node.level) {
+      const left = stack.pop()!;
+      node = { level: node.level + 1, hash: nodeHash(left.hash, node.hash) };
+      if (node.level >= TILE_LEVEL) nodes.push({ level: node.level, idx: Math.floor(index / 2 ** node.level), hash: node.hash });
+    }
+    stack.push(node);
+  });
+  await insertEntries(trx, orgId, first, sealed);
+  await writeTiles(trx, orgId, firstTile, tiles);
+  await insertNodes(trx, orgId, nodes);
+  await sql`UPDATE ledger_heads SET tree_size = ${size}, updated_at = now() WHERE org_id = ${orgId}`.execute(trx);
+  return { first, size };
 }
 
 /** The complete subtrees covering leaves [0, size): the right edge an append builds on. */
@@ -64,62 +144,17 @@ function frontier(size: number): SubtreeRef[] {
   return size === 0 ? [] : subtreesOf([0, size]);
 }
 
-async function readNodes(trx: Trx, orgId: string, refs: SubtreeRef[]): Promise<Map<string, Buffer>> {
-  const found = new Map<string, Buffer>();
-  if (refs.length === 0) return found;
-  const keys = refs.map((r) => sql`(${r.level}::smallint, ${r.index}::bigint)`);
-  const rows = await sql<{ level: number; idx: string; hash: Uint8Array }>`
-    SELECT level, idx, hash FROM ledger_nodes
-    WHERE org_id = ${orgId} AND (level, idx) IN (${sql.join(keys)})`.execute(trx);
-  for (const r of rows.rows) found.set(`${r.level}/${r.idx}`, Buffer.from(r.hash));
-  return found;
-}
-
-/**
- * Append entries to the org's log inside the caller's transaction, so a change and its entry commit or
- * roll back together. The head row is locked: one sequencer per org, appends never interleave.
- * `prepared` (from {@link payloadParts}, one per entry) saves building the canonical JSON while the lock is held.
- * Returns the index of the first entry and the new tree size.
- */
-export async function appendEntries(
-  trx: Trx, orgId: string, entries: LedgerEntryInput[], prepared?: readonly PayloadParts[],
-): Promise<{ first: number; size: number }> {
-  if (prepared && prepared.length !== entries.length) throw new Error('appendEntries: one set of payload parts per entry');
-  const first = await lockLedger(trx, orgId);
-  if (entries.length === 0) return { first, size: first };
-  // Known complete subtrees: the existing right edge, then every node this batch completes.
-  const nodes = await readNodes(trx, orgId, frontier(first));
-  const created: Array<{ level: number; index: number; hash: Buffer }> = [];
-  const rows: EntryRow[] = [];
-  // One call to the random source for the whole batch: 16 bytes of salt per entry.
-  const salts = randomBytes(16 * entries.length);
-  entries.forEach((entry, offset) => {
-    const index = first + offset;
-    const parts = prepared?.[offset];
-    const payload = parts ? parts.head + index + parts.tail : entryPayload(orgId, index, entry);
-    const salt = salts.subarray(16 * offset, 16 * offset + 16);
-    let hash = leafHash(leafBytes(payload, salt));
-    rows.push(entryRow(index, entry, payload, salt));
-    nodes.set(`0/${index}`, hash);
-    created.push({ level: 0, index, hash });
-    // Leaf `index` completes a subtree at every level where index + 1 is a multiple of 2^level.
-    let level = 0;
-    let position = index;
-    while (position % 2 === 1) {
-      const left = nodes.get(`${level}/${position - 1}`);
-      if (!left) throw new Error(`ledger node ${level}/${position - 1} of org ${orgId} is missing`);
-      hash = nodeHash(left, hash);
-      level += 1;
-      position = (position - 1) / 2;
-      nodes.set(`${level}/${position}`, hash);
-      created.push({ level, index: position, hash });
-    }
-  });
-  await insertEntries(trx, orgId, rows);
-  await insertNodes(trx, orgId, created);
-  const size = first + entries.length;
-  await sql`UPDATE ledger_heads SET tree_size = ${size}, updated_at = now() WHERE org_id = ${orgId}`.execute(trx);
-  return { first, size };
+/** Tile rows touched by an append, from `firstTile` on: 256 hashes each, the last one partial. */
+async function writeTiles(trx: Trx, orgId: string, firstTile: number, hashes: Buffer): Promise<void> {
+  const rows: Array<{ tile: number; hashes: string }> = [];
+  const perTile = TILE_WIDTH * HASH_SIZE;
+  for (let offset = 0; offset < hashes.length; offset += perTile) {
+    rows.push({ tile: firstTile + offset / perTile, hashes: hashes.subarray(offset, offset + perTile).toString('hex') });
+  }
+  await sql`
+    INSERT INTO ledger_leaf_tiles (org_id, tile, hashes)
+    SELECT ${orgId}::uuid, u.tile, decode(u.hashes, 'hex') FROM json_to_recordset(${JSON.stringify(rows)}::json) AS u(tile bigint, hashes text)
+    ON CONFLICT (org_id, tile) DO UPDATE SET hashes = EXCLUDED.hashes`.execute(trx);
 }
 
 /** One ledger_entries row as it travels to the database: a JSON object whose keys are the column names. */
@@ -130,12 +165,11 @@ interface EntryRow {
   actor_internal: boolean | null; outcome: string | null;
 }
 
-function entryRow(index: number, entry: LedgerEntryInput, payload: string, salt: Uint8Array): EntryRow {
+function entryRow(index: number, { entry, payload, salt }: SealedEntry): EntryRow {
   const e = entry.event;
   return {
     idx: index, at: entry.at, tenant_id: entry.tenantId, kind: entry.kind, action: entry.action, object_type: entry.objectType,
-    object_id: entry.objectId, actor: entry.actor, summary: entry.summary, payload,
-    salt: Buffer.from(salt.buffer, salt.byteOffset, salt.byteLength).toString('hex'),
+    object_id: entry.objectId, actor: entry.actor, summary: entry.summary, payload, salt: salt.toString('hex'),
     occurred_at: e?.occurredAt ?? null, source: e?.source ?? null, source_event_id: e?.sourceEventId ?? null,
     system_id: e?.systemId ?? null, actor_internal: e ? e.actorInternal : null, outcome: e?.outcome ?? null,
   };
@@ -147,8 +181,8 @@ function entryRow(index: number, entry: LedgerEntryInput, payload: string, salt:
  * 18 parameters a row, whose building, escaping and parsing cost more than the rows themselves (bench:ledger).
  * Salts go as hex and are decoded by the database.
  */
-async function insertEntries(trx: Trx, orgId: string, rows: EntryRow[]): Promise<void> {
-  if (rows.length === 0) return;
+async function insertEntries(trx: Trx, orgId: string, first: number, sealed: readonly SealedEntry[]): Promise<void> {
+  const rows = sealed.map((s, i) => entryRow(first + i, s));
   await sql`
     INSERT INTO ledger_entries (org_id, idx, at, tenant_id, kind, action, object_type, object_id, actor, summary, payload, salt,
                                 occurred_at, source, source_event_id, system_id, actor_internal, outcome)
@@ -160,10 +194,10 @@ async function insertEntries(trx: Trx, orgId: string, rows: EntryRow[]): Promise
            actor_internal boolean, outcome text)`.execute(trx);
 }
 
-/** The complete subtrees an append created, in one statement (as JSON; hashes as hex, decoded by the database). */
-async function insertNodes(trx: Trx, orgId: string, created: Array<{ level: number; index: number; hash: Buffer }>): Promise<void> {
-  if (created.length === 0) return;
-  const rows = created.map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') }));
+/** The subtrees of 256 leaves or more an append completed, in one statement (hashes as hex, decoded by the database). */
+async function insertNodes(trx: Trx, orgId: string, nodes: Array<{ level: number; idx: number; hash: Buffer }>): Promise<void> {
+  if (nodes.length === 0) return;
+  const rows = nodes.map((n) => ({ level: n.level, idx: n.idx, hash: n.hash.toString('hex') }));
   await sql`
     INSERT INTO ledger_nodes (org_id, level, idx, hash)
     SELECT ${orgId}::uuid, u.level, u.idx, decode(u.hash, 'hex')
@@ -171,12 +205,14 @@ async function insertNodes(trx: Trx, orgId: string, created: Array<{ level: numb
 }
 
 /**
- * Take the org's ledger lock for the rest of the transaction (one sequencer per org) and return the tree size.
- * Callers that must decide something against the log before appending (deduplication) lock first.
+ * Take the org's ledger lock for the rest of the transaction (one sequencer per org) and return the tree size:
+ * one statement, which creates the head on first use and locks it. Callers that must decide something against
+ * the log before appending lock first.
  */
 export async function lockLedger(trx: Trx, orgId: string): Promise<number> {
-  await sql`INSERT INTO ledger_heads (org_id) VALUES (${orgId}) ON CONFLICT (org_id) DO NOTHING`.execute(trx);
-  const head = await sql<{ tree_size: string }>`SELECT tree_size FROM ledger_heads WHERE org_id = ${orgId} FOR UPDATE`.execute(trx);
+  const head = await sql<{ tree_size: string }>`
+    INSERT INTO ledger_heads AS h (org_id) VALUES (${orgId}) ON CONFLICT (org_id) DO UPDATE SET updated_at = h.updated_at
+    RETURNING h.tree_size`.execute(trx);
   return Number(head.rows[0]!.tree_size);
 }
 
@@ -185,16 +221,75 @@ export async function treeSize(trx: Trx, orgId: string): Promise<number> {
   return Number(r.rows[0]?.tree_size ?? 0);
 }
 
-/** Hashes of the given ranges from stored complete subtrees: one query, O(log n) rows per range. */
+/** Stored hashes for some subtrees: nodes of level >= 8 as stored, smaller ones computed from their tile. */
+interface StoredTree {
+  lookup(level: number, index: number): Buffer;
+  /** The leaf hashes of tile t as stored, if it was read. */
+  tile(t: number): Buffer | undefined;
+}
+
+/**
+ * Read what the given subtrees need, in one query: their stored nodes and the tiles of the small ones (the last
+ * tile holds fewer than 256 leaves while the tree grows; a subtree it does not complete is an error).
+ */
+async function readStored(trx: Trx, orgId: string, refs: readonly SubtreeRef[]): Promise<StoredTree> {
+  const big = refs.filter((r) => r.level >= TILE_LEVEL);
+  const tileIds = [...new Set(refs.filter((r) => r.level < TILE_LEVEL).map((r) => Math.floor((r.index * 2 ** r.level) / TILE_WIDTH)))];
+  const nodes = new Map<string, Buffer>();
+  const tiles = new Map<number, Buffer>();
+  if (big.length || tileIds.length) {
+    const rows = await sql<{ level: number; idx: string; hash: Uint8Array }>`
+      SELECT -1 AS level, tile AS idx, hashes AS hash FROM ledger_leaf_tiles WHERE org_id = ${orgId} AND tile = ANY(${tileIds}::bigint[])
+      UNION ALL
+      SELECT level, idx, hash FROM ledger_nodes
+      WHERE org_id = ${orgId} AND (level, idx) IN (SELECT * FROM unnest(${big.map((r) => r.level)}::smallint[], ${big.map((r) => r.index)}::bigint[]))`.execute(trx);
+    for (const r of rows.rows) {
+      if (Number(r.level) === -1) tiles.set(Number(r.idx), Buffer.from(r.hash));
+      else nodes.set(`${r.level}/${r.idx}`, Buffer.from(r.hash));
+    }
+  }
+  const levels = new Map<number, Buffer[][]>(); // tile → its complete subtrees by level, computed once
+  return {
+    tile: (t) => tiles.get(t),
+    lookup(level, index) {
+      if (level >= TILE_LEVEL) {
+        const stored = nodes.get(`${level}/${index}`);
+        if (!stored) throw new Error(`ledger node ${level}/${index} of org ${orgId} is missing`);
+        return stored;
+      }
+      const t = Math.floor((index * 2 ** level) / TILE_WIDTH);
+      let computed = levels.get(t);
+      if (!computed) {
+        const bytes = tiles.get(t);
+        if (!bytes) throw new Error(`ledger tile ${t} of org ${orgId} is missing`);
+        computed = tileLevels(bytes, Math.floor(bytes.length / HASH_SIZE));
+        levels.set(t, computed);
+      }
+      const hashOf = computed[level]?.[index - t * (TILE_WIDTH >> level)];
+      if (!hashOf) throw new Error(`ledger subtree ${level}/${index} of org ${orgId} is not complete`);
+      return hashOf;
+    },
+  };
+}
+
+/** Every complete subtree within a tile's first `leaves` hashes, by level (level 0: the leaves). */
+export function tileLevels(bytes: Buffer, leaves: number): Buffer[][] {
+  const out: Buffer[][] = [[]];
+  for (let i = 0; i < leaves; i++) out[0]!.push(bytes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
+  for (let level = 1; level < TILE_LEVEL; level++) {
+    const below = out[level - 1]!;
+    const here: Buffer[] = [];
+    for (let i = 0; i + 1 < below.length; i += 2) here.push(nodeHash(below[i]!, below[i + 1]!));
+    out.push(here);
+  }
+  return out;
+}
+
+/** Hashes of the given ranges from stored tiles and nodes: one query, O(log n) nodes and at most a few tiles. */
 export async function rangeHashes(trx: Trx, orgId: string, ranges: LeafRange[]): Promise<Buffer[]> {
   const refs = ranges.flatMap((r) => (r[1] > r[0] ? subtreesOf(r) : []));
-  const nodes = await readNodes(trx, orgId, refs);
-  const lookup = (level: number, index: number) => {
-    const hash = nodes.get(`${level}/${index}`);
-    if (!hash) throw new Error(`ledger node ${level}/${index} of org ${orgId} is missing`);
-    return hash;
-  };
-  return ranges.map((r) => (r[1] > r[0] ? rangeHash(r, lookup) : EMPTY_ROOT));
+  const stored = await readStored(trx, orgId, refs);
+  return ranges.map((r) => (r[1] > r[0] ? rangeHash(r, (level, index) => stored.lookup(level, index)) : EMPTY_ROOT));
 }
 
 /** The root of the org's tree at a size (any size up to the current one). */

@@ -5,6 +5,7 @@ import { withContext, type Database } from '../store/database.js';
 import { signCheckpoint } from './checkpoints.js';
 import { appendEntries, type LedgerEntryInput } from './tree-store.js';
 import { verifyLedger } from './verify.js';
+import { forgeLeafHashSql, forgeNodeSql } from '../../test/support/ledger-tamper.js';
 
 const masterKey = randomBytes(32);
 const entry = (i: number): LedgerEntryInput => ({
@@ -64,9 +65,15 @@ describe('ledger verification finds tampering in the database, every time', () =
     expect((await verify()).problem).toMatchObject({ kind: 'checkpoint', at: '5' });
   });
 
-  it('names a rewritten interior node', async () => {
-    await tamper(`UPDATE ledger_nodes SET hash = sha256('forged'::bytea) WHERE org_id = :org AND level = 1 AND idx = 1`);
-    expect((await verify()).problem).toMatchObject({ kind: 'node', at: '1/1' });
+  it('names a rewritten stored subtree (256 leaves and more are stored as nodes)', async () => {
+    await withContext(database.db, ctx(), (trx) => appendEntries(trx, orgId, Array.from({ length: 300 }, (_, i) => entry(11 + i))));
+    await tamper(forgeNodeSql(orgId, 8, 0));
+    expect((await verify()).problem).toMatchObject({ kind: 'node', at: '8/0' });
+  });
+
+  it('names a tile that lost its last leaf hash', async () => {
+    await tamper(`UPDATE ledger_leaf_tiles SET hashes = substring(hashes from 1 for 320) WHERE org_id = :org AND tile = 0`);
+    expect((await verify()).problem).toMatchObject({ kind: 'node', at: 'tile 0', message: expect.stringMatching(/holds 10 leaf hashes where the tree has 11/) });
   });
 
   it('names an entry whose queryable column was edited behind its payload\'s back', async () => {
@@ -74,13 +81,24 @@ describe('ledger verification finds tampering in the database, every time', () =
     expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '5', message: expect.stringMatching(/column actor/) });
   });
 
+  it('names an event whose outcome column was edited, and passes it untouched', async () => {
+    const event: LedgerEntryInput = {
+      ...entry(11), kind: 'event', action: 'restore', details: { tenant: null, target: null, details: { note: 'ä "quoted"' } },
+      event: { occurredAt: new Date(1_699_000_000_000).toISOString(), source: 'backup', sourceEventId: 'b-1', systemId: null, actorInternal: true, outcome: 'success' },
+    };
+    await withContext(database.db, ctx(), (trx) => appendEntries(trx, orgId, [event]));
+    expect(await verify()).toMatchObject({ ok: true, entriesChecked: 12 });
+    await tamper(`UPDATE ledger_entries SET outcome = 'failure' WHERE org_id = :org AND idx = 11`);
+    expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '11', message: expect.stringMatching(/column outcome/) });
+  });
+
   it('names a rewritten leaf hash', async () => {
-    await tamper(`UPDATE ledger_nodes SET hash = sha256('forged'::bytea) WHERE org_id = :org AND level = 0 AND idx = 0`);
+    await tamper(forgeLeafHashSql(orgId, 0));
     expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '0' });
   });
 
   it('refuses to sign a checkpoint the stored tree contradicts', async () => {
-    await tamper(`UPDATE ledger_nodes SET hash = sha256('forged'::bytea) WHERE org_id = :org AND level = 3 AND idx = 0`);
+    await tamper(forgeLeafHashSql(orgId, 3));
     await expect(withContext(database.db, ctx(), (trx) => signCheckpoint(trx, orgId, masterKey))).rejects.toThrow(/no longer gives the root/);
   });
 });

@@ -1,8 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import { listCheckpoints } from './checkpoints.js';
-import { leafHash, nodeHash } from './merkle.js';
+import { HASH_SIZE, nodeHash } from './merkle.js';
 import { checkpointMessage, verifySignature } from './signing.js';
-import { leafBytes, treeSize } from './tree-store.js';
+import { entryLeafHash, payloadFrame, TILE_LEVEL, TILE_WIDTH, treeSize, type PayloadColumns } from './tree-store.js';
 
 type Trx = Transaction<any>;
 
@@ -24,12 +24,16 @@ export interface LedgerVerification {
   problem: LedgerProblem | null;
 }
 
-const BATCH = 10_000;
+/** Entries per read: a whole number of tiles, so each batch reads its own tiles. */
+const BATCH = 40 * TILE_WIDTH;
+
+/** Times as the payload writes them (ISO 8601, milliseconds, UTC), formatted by the database. */
+const ISO = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 
 /**
- * Recompute the org's ledger from the database: every leaf from its payload and salt, every stored node from
- * its children, every checkpoint's root from the leaves and its signature from the org's public key. Stops
- * at the first problem and names it.
+ * Recompute the org's ledger from the database: every leaf from its payload and salt against the stored tiles,
+ * every stored node from the leaves below it, every checkpoint's root from the leaves and its signature from the
+ * org's public key. Stops at the first problem and names it.
  */
 export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: number, total: number) => void): Promise<LedgerVerification> {
   const size = await treeSize(trx, orgId);
@@ -39,10 +43,10 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
   const wanted = new Map<number, string>(); // size → recomputed root
   for (const c of checkpoints) wanted.set(c.treeSize, '');
 
-  // Leaves, in order, against their payloads and the stored level-0 nodes; roots at checkpoint sizes on the way.
+  // Leaves, in order, against their payloads and the stored tiles; roots at checkpoint sizes on the way.
   const stack: Array<{ level: number; hash: Buffer }> = [];
   const rootOfStack = () => {
-    let r = stack[stack.length - 1]!.hash;
+    let r: Buffer = stack[stack.length - 1]!.hash;
     for (let i = stack.length - 2; i >= 0; i--) r = nodeHash(stack[i]!.hash, r);
     return r;
   };
@@ -50,8 +54,14 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
   const read = (from: number) => {
     const to = Math.min(size, from + BATCH);
     const batch = Promise.all([
-      sql<any>`SELECT idx, payload, salt, expired_at, at, tenant_id, kind, action, object_type, object_id, actor, summary, occurred_at, source, source_event_id, system_id, actor_internal, outcome FROM ledger_entries WHERE org_id = ${orgId} AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx),
-      sql<any>`SELECT idx, hash FROM ledger_nodes WHERE org_id = ${orgId} AND level = 0 AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx),
+      sql<EntryColumns>`
+        SELECT idx, payload, salt, to_char(at AT TIME ZONE 'UTC', ${ISO}) AS at, tenant_id, kind, action, object_type, object_id, actor,
+               summary, to_char(occurred_at AT TIME ZONE 'UTC', ${ISO}) AS occurred_at, source, source_event_id, system_id,
+               actor_internal, outcome, expired_at IS NOT NULL AS expired
+        FROM ledger_entries WHERE org_id = ${orgId} AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx),
+      sql<{ tile: string; hashes: Uint8Array }>`
+        SELECT tile, hashes FROM ledger_leaf_tiles
+        WHERE org_id = ${orgId} AND tile >= ${from / TILE_WIDTH} AND tile < ${Math.ceil(to / TILE_WIDTH)} ORDER BY tile`.execute(trx),
     ]);
     batch.catch(() => undefined); // a read still in flight when verification stops early must not go unhandled
     return batch;
@@ -59,34 +69,28 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
   let ahead = size > 0 ? read(0) : null;
   for (let from = 0; from < size; from += BATCH) {
     const to = Math.min(size, from + BATCH);
-    const [entryRows, leafRows] = await ahead!;
+    const [entryRows, tileRows] = await ahead!;
     ahead = to < size ? read(to) : null;
     const entries = entryRows.rows;
-    const leaves = leafRows.rows;
-    const completed: Array<{ level: number; idx: number; hash: Buffer }> = []; // interior nodes this batch completes
+    const tiles = new Map(tileRows.rows.map((t) => [Number(t.tile), Buffer.from(t.hashes)]));
+    const tileProblem = wrongTile(tiles, from, to, size);
+    if (tileProblem) return fail(tileProblem);
+    const completed: Array<{ level: number; idx: number; hash: Buffer }> = []; // stored nodes this batch completes
     for (let i = from; i < to; i++) {
       const e = entries[i - from];
-      const stored = leaves[i - from];
       if (!e || Number(e.idx) !== i) return fail({ kind: 'entry', at: String(i), message: `entry ${i} is missing (found ${e ? `entry ${e.idx}` : 'nothing'} in its place)` });
-      if (!stored || Number(stored.idx) !== i) return fail({ kind: 'node', at: `0/${i}`, message: `the leaf hash of entry ${i} is missing` });
-      const leaf = Buffer.from(stored.hash);
-      if (e.payload === null) {
-        if (!e.expired_at) return fail({ kind: 'entry', at: String(i), message: `entry ${i} has no payload and was not expired by retention` });
-        report.entriesExpired++;
-      } else {
-        let embedded: Record<string, any>;
-        try { embedded = JSON.parse(e.payload); } catch { return fail({ kind: 'entry', at: String(i), message: `entry ${i}'s payload is not JSON` }); }
-        if (embedded.index !== i || embedded.org !== orgId) return fail({ kind: 'entry', at: String(i), message: `entry ${i}'s payload belongs at index ${String(embedded.index)} of org ${String(embedded.org)}` });
-        if (!leafHash(leafBytes(e.payload, Buffer.from(e.salt))).equals(leaf)) return fail({ kind: 'entry', at: String(i), message: `entry ${i}'s payload or salt does not match its leaf hash` });
-        const column = projectionMismatch(e, embedded);
-        if (column) return fail({ kind: 'entry', at: String(i), message: `entry ${i}'s column ${column} does not match its payload (the row was edited)` });
-      }
-      let node = { level: 0, hash: leaf };
+      const tile = tiles.get(Math.floor(i / TILE_WIDTH))!;
+      const offset = (i % TILE_WIDTH) * HASH_SIZE;
+      const leaf = tile.subarray(offset, offset + HASH_SIZE);
+      const problem = e.payload === null ? expiredProblem(e, i) : entryProblem(e, i, orgId, leaf);
+      if (problem) return fail(problem);
+      if (e.payload === null) report.entriesExpired++;
+      let node: { level: number; hash: Buffer } = { level: 0, hash: leaf };
       while (stack.length && stack[stack.length - 1]!.level === node.level) {
         const left = stack.pop()!;
         node = { level: node.level + 1, hash: nodeHash(left.hash, node.hash) };
         // node (level, i >> level) covers the leaves up to i, which completes it
-        completed.push({ level: node.level, idx: Math.floor(i / 2 ** node.level), hash: node.hash });
+        if (node.level >= TILE_LEVEL) completed.push({ level: node.level, idx: Math.floor(i / 2 ** node.level), hash: node.hash });
       }
       stack.push(node);
       report.entriesChecked++;
@@ -118,6 +122,63 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
   return report;
 }
 
+/** An entry row as verify reads it: times already as the payload writes them. */
+interface EntryColumns {
+  idx: string; payload: string | null; salt: Uint8Array | null; at: string; tenant_id: string | null; kind: 'change' | 'event';
+  action: string; object_type: string; object_id: string; actor: string; summary: string; occurred_at: string | null;
+  source: string | null; source_event_id: string | null; system_id: string | null; actor_internal: boolean | null;
+  outcome: string | null; expired: boolean;
+}
+
+/** Each tile of [from, to) holds exactly the leaves the tree has there: 256, fewer only in the last tile. */
+function wrongTile(tiles: Map<number, Buffer>, from: number, to: number, size: number): LedgerProblem | null {
+  for (let t = from / TILE_WIDTH; t < Math.ceil(to / TILE_WIDTH); t++) {
+    const expected = Math.min(TILE_WIDTH, size - t * TILE_WIDTH) * HASH_SIZE;
+    const tile = tiles.get(t);
+    if (!tile) return { kind: 'node', at: `tile ${t}`, message: `the leaf hashes of entries ${t * TILE_WIDTH}\u2013${t * TILE_WIDTH + expected / HASH_SIZE - 1} (tile ${t}) are missing` };
+    if (tile.length !== expected) return { kind: 'node', at: `tile ${t}`, message: `tile ${t} holds ${tile.length / HASH_SIZE} leaf hashes where the tree has ${expected / HASH_SIZE}` };
+  }
+  return null;
+}
+
+function expiredProblem(e: EntryColumns, i: number): LedgerProblem | null {
+  return e.expired ? null : { kind: 'entry', at: String(i), message: `entry ${i} has no payload and was not expired by retention` };
+}
+
+/**
+ * A live entry: its payload and salt hash to the stored leaf, and its columns are what the payload states. For a
+ * version 2 payload the columns are checked by rebuilding the text around its details (no parsing); only when
+ * that differs, or for a version 1 payload, is the payload parsed, to name the column.
+ */
+function entryProblem(e: EntryColumns, i: number, orgId: string, leaf: Buffer): LedgerProblem | null {
+  const payload = e.payload!;
+  if (!e.salt || !entryLeafHash(payload, e.salt).equals(leaf)) return { kind: 'entry', at: String(i), message: `entry ${i}'s payload or salt does not match its leaf hash` };
+  if (payload.endsWith('"v":2}')) {
+    const frame = payloadFrame(orgId, columnsOf(e));
+    if (payload.length > frame.prefix.length + frame.suffix.length && payload.startsWith(frame.prefix) && payload.endsWith(frame.suffix)) return null;
+  }
+  let embedded: Record<string, any>;
+  try { embedded = JSON.parse(payload); } catch { return { kind: 'entry', at: String(i), message: `entry ${i}'s payload is not JSON` }; }
+  if ((embedded.v === 1 && embedded.index !== i) || embedded.org !== orgId) {
+    return { kind: 'entry', at: String(i), message: `entry ${i}'s payload belongs ${embedded.v === 1 ? `at index ${String(embedded.index)} ` : ''}of org ${String(embedded.org)}` };
+  }
+  const column = projectionMismatch(e, embedded);
+  return column === null ? null : { kind: 'entry', at: String(i), message: `entry ${i}'s column ${column} does not match its payload (the row was edited)` };
+}
+
+function columnsOf(e: EntryColumns): PayloadColumns {
+  const columns: PayloadColumns = {
+    kind: e.kind, at: e.at, tenantId: e.tenant_id, action: e.action, objectType: e.object_type, objectId: e.object_id, actor: e.actor, summary: e.summary,
+  };
+  if (e.kind === 'event') {
+    columns.event = {
+      occurredAt: e.occurred_at ?? '', source: e.source ?? '', sourceEventId: e.source_event_id ?? '', systemId: e.system_id,
+      actorInternal: e.actor_internal === true, outcome: e.outcome ?? '',
+    };
+  }
+  return columns;
+}
+
 const sameTime = (a: unknown, b: unknown) => a != null && b != null && Date.parse(String(a)) === Date.parse(String(b));
 
 /**
@@ -132,13 +193,15 @@ export function projectionMismatch(row: Record<string, any>, payload: Record<str
     if (row[column] !== payload[field]) return column;
   }
   if (payload.kind === 'event') {
-    const d = payload.details ?? {};
-    if (!sameTime(row.occurred_at, d.time)) return 'occurred_at';
+    // version 2 states the event's columns in `event`; version 1 had them among the details
+    const v1 = payload.v === 1;
+    const d = (v1 ? payload.details : payload.event) ?? {};
+    if (!sameTime(row.occurred_at, v1 ? d.time : d.occurredAt)) return 'occurred_at';
     if (row.source !== d.source) return 'source';
     if (row.source_event_id !== d.sourceEventId) return 'source_event_id';
     if (row.outcome !== d.outcome) return 'outcome';
-    if (row.actor_internal !== (d.actorType === 'internal')) return 'actor_internal';
-    if ((row.system_id ?? '') !== (payload.objectType === 'system' ? payload.objectId : '')) return 'system_id';
+    if (row.actor_internal !== (v1 ? d.actorType === 'internal' : d.actorInternal)) return 'actor_internal';
+    if ((row.system_id ?? '') !== (v1 ? (payload.objectType === 'system' ? payload.objectId : '') : d.systemId ?? '')) return 'system_id';
   } else if (row.occurred_at != null || row.source != null || row.source_event_id != null || row.system_id != null || row.actor_internal != null || row.outcome != null) {
     return 'event columns of a change';
   }

@@ -1,15 +1,16 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Actor } from '../access/actor.js';
+import { contextOf, type Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
 import { AppError } from '../api/errors.js';
 import { toAppError } from '../api/validation.js';
-import { appendEntries, lockLedger, payloadParts, type LedgerEntryInput, type PayloadParts } from '../ledger/tree-store.js';
+import { appendEntries, sealEntries, type LedgerEntryInput, type SealedEntry } from '../ledger/tree-store.js';
 import {
   EventInput, MAX_EVENT_CLOCK_SKEW_MS, MAX_EVENT_DETAILS_BYTES, type IngestReport,
 } from '../model/event.js';
-import { asActor } from './resources.js';
+import { translateDbError } from '../store/db-errors.js';
+import { withContext } from '../store/database.js';
 
 type Trx = Transaction<any>;
 type LineResult = IngestReport['results'][number];
@@ -81,40 +82,7 @@ export async function ingestEvents(db: Kysely<any>, actor: Actor, body: string |
     throw new AppError('validation_failed', 'The batch holds no events: send NDJSON (one JSON object per line) or a JSON array.');
   }
 
-  const committed = await asActor(db, actor, async (trx) => {
-    // Everything that does not depend on the log runs before the ledger lock, so that concurrent batches overlap:
-    // resolving names, and the canonical JSON of each entry except its index.
-    const tenants = await resolveTenants(trx, candidates.map((c) => c.event.tenant).filter((t): t is string => !!t));
-    const systems = await resolveSystems(trx, candidates.map((c) => c.event.target).filter((t): t is string => !!t));
-    const prepared = candidates.map((c): { line: number; event: EventInput; rejected?: LineResult; entry?: LedgerEntryInput; parts?: PayloadParts } => {
-      const e = c.event;
-      const tenantId = e.tenant ? tenants.get(e.tenant) : null;
-      if (tenantId === undefined) return { ...c, rejected: { line: c.line, status: 'rejected', field: 'tenant', reason: `no tenant with slug or external id "${e.tenant}".` } };
-      const systemId = e.target ? systems.get(e.target) : null;
-      if (systemId === undefined) return { ...c, rejected: { line: c.line, status: 'rejected', field: 'target', reason: `no system with slug "${e.target}".` } };
-      const entry = entryOf(e, tenantId, systemId);
-      return { ...c, entry, parts: payloadParts(actor.orgId, entry) };
-    });
-    await lockLedger(trx, actor.orgId); // deduplicate against the log while no other batch can append
-    const earlier = await acceptedBefore(trx, candidates.map((c) => c.event));
-    const lineResults: LineResult[] = [];
-    const entries: LedgerEntryInput[] = [];
-    const parts: PayloadParts[] = [];
-    const entryLines: number[] = [];
-    for (const p of prepared) {
-      // An event the ledger already holds is a duplicate, even if its tenant or system has gone since.
-      const before = earlier.get(`${p.event.source}\u0000${p.event.sourceEventId}`);
-      if (before !== undefined) { lineResults.push({ line: p.line, status: 'duplicate', index: before }); continue; }
-      if (p.rejected) { lineResults.push(p.rejected); continue; }
-      entries.push(p.entry!);
-      parts.push(p.parts!);
-      entryLines.push(p.line);
-    }
-    const appended = await appendEntries(trx, actor.orgId, entries, parts);
-    entryLines.forEach((line, i) => lineResults.push({ line, status: 'accepted', index: appended.first + i }));
-    return { lineResults, size: appended.size };
-  });
-
+  const committed = await appendBatch(db, actor, candidates);
   results.push(...committed.lineResults);
   const byLine = new Map(results.map((r) => [r.line, r]));
   for (const [line, first] of duplicateOf) {
@@ -134,6 +102,52 @@ export async function ingestEvents(db: Kysely<any>, actor: Actor, body: string |
   };
 }
 
+/** How often a batch starts again when another batch took one of its source event ids meanwhile. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Append a batch's valid lines in one transaction. Everything that does not depend on the log runs before the
+ * ledger lock, so concurrent batches overlap: resolving names, sealing each entry (canonical JSON, salt, leaf
+ * hash) and finding the events the ledger already holds. Under the lock only the rows, tiles and nodes are
+ * written. A batch that committed the same source event id between that lookup and this batch's insert makes
+ * the insert fail on the unique index: the whole transaction is rolled back and the batch starts again, now
+ * seeing those events as duplicates.
+ */
+async function appendBatch(db: Kysely<any>, actor: Actor, candidates: Candidate[]): Promise<{ lineResults: LineResult[]; size: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withContext(db, contextOf(actor), (trx) => appendOnce(trx, actor, candidates));
+    } catch (error) {
+      if (attempt < MAX_ATTEMPTS && (error as { constraint?: string }).constraint === 'ledger_entries_source_event') continue;
+      throw translateDbError(error);
+    }
+  }
+}
+
+async function appendOnce(trx: Trx, actor: Actor, candidates: Candidate[]): Promise<{ lineResults: LineResult[]; size: number }> {
+  const tenants = await resolveTenants(trx, candidates.map((c) => c.event.tenant).filter((t): t is string => !!t));
+  const systems = await resolveSystems(trx, candidates.map((c) => c.event.target).filter((t): t is string => !!t));
+  const earlier = await acceptedBefore(trx, candidates.map((c) => c.event));
+  const lineResults: LineResult[] = [];
+  const entries: LedgerEntryInput[] = [];
+  const entryLines: number[] = [];
+  for (const { line, event: e } of candidates) {
+    // An event the ledger already holds is a duplicate, even if its tenant or system has gone since.
+    const before = earlier.get(`${e.source}\u0000${e.sourceEventId}`);
+    if (before !== undefined) { lineResults.push({ line, status: 'duplicate', index: before }); continue; }
+    const tenantId = e.tenant ? tenants.get(e.tenant) : null;
+    if (tenantId === undefined) { lineResults.push({ line, status: 'rejected', field: 'tenant', reason: `no tenant with slug or external id "${e.tenant}".` }); continue; }
+    const systemId = e.target ? systems.get(e.target) : null;
+    if (systemId === undefined) { lineResults.push({ line, status: 'rejected', field: 'target', reason: `no system with slug "${e.target}".` }); continue; }
+    entries.push(entryOf(e, tenantId, systemId));
+    entryLines.push(line);
+  }
+  const sealed: SealedEntry[] = sealEntries(actor.orgId, entries);
+  const appended = await appendEntries(trx, actor.orgId, sealed);
+  entryLines.forEach((line, i) => lineResults.push({ line, status: 'accepted', index: appended.first + i }));
+  return { lineResults, size: appended.size };
+}
+
 function entryOf(e: EventInput, tenantId: string | null, systemId: string | null): LedgerEntryInput {
   const actorInternal = e.actorType === 'internal';
   return {
@@ -145,10 +159,8 @@ function entryOf(e: EventInput, tenantId: string | null, systemId: string | null
     objectId: systemId ?? '',
     actor: e.actor,
     summary: `${e.source}: ${e.action} by ${e.actor}${e.target ? ` on ${e.target}` : ''} (${e.outcome})`,
-    details: {
-      time: new Date(e.time).toISOString(), source: e.source, sourceEventId: e.sourceEventId, tenant: e.tenant ?? null,
-      target: e.target ?? null, actorType: e.actorType, outcome: e.outcome, details: e.details ?? {},
-    },
+    // What the source said that is not a column: the names it used, and its own details.
+    details: { tenant: e.tenant ?? null, target: e.target ?? null, details: e.details ?? {} },
     event: {
       occurredAt: new Date(e.time).toISOString(), source: e.source, sourceEventId: e.sourceEventId,
       systemId, actorInternal, outcome: e.outcome,

@@ -96,6 +96,27 @@ describe('events', () => {
     expect(await size()).toBe(before);
   });
 
+  it('concurrent batches that share source event ids accept each event once, and the rest are duplicates with its index', async () => {
+    const shared = Array.from({ length: 40 }, () => event());
+    const before = await size();
+    // four batches in flight at once, each holding all 40 shared events in its own order plus 5 of its own
+    const batches = [0, 1, 2, 3].map((k) => [...shared.slice(k * 10), ...shared.slice(0, k * 10), ...Array.from({ length: 5 }, () => event())]);
+    const reports = (await Promise.all(batches.map((b) => post(ndjson(b))))).map((r) => {
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json();
+    });
+    expect(reports.reduce((n, r) => n + r.accepted, 0)).toBe(40 + 4 * 5);
+    expect(reports.reduce((n, r) => n + r.duplicates, 0)).toBe(3 * 40);
+    expect(await size()).toBe(before + 60);
+    const indexOf = new Map<string, number>();
+    reports.forEach((r, k) => r.results.forEach((line: { line: number; index: number }) => {
+      const id = (batches[k]![line.line - 1] as { sourceEventId: string }).sourceEventId;
+      if (indexOf.has(id)) expect(line.index, id).toBe(indexOf.get(id));
+      else indexOf.set(id, line.index);
+    }));
+    expect(indexOf.size).toBe(60);
+  });
+
   it('only owners, ISMS managers and engineers ingest', async () => {
     for (const token of [s.tokens.auditor, s.tokens.viewerA]) {
       const res = await post([event()], token);

@@ -18,6 +18,7 @@ import { createObject } from '../../src/services/resources.js';
 import { withContext } from '../../src/store/database.js';
 import { as, bareOrg, DB_KIND, seedOrg, startHarness, unique, type Harness, type SeededOrg } from '../support/harness.js';
 import { CLI_MAIN, NODE } from '../support/cli.js';
+import { forgeLeafHashSql } from '../support/ledger-tamper.js';
 
 /**
  * The ledger API end to end on the real database: entries with inclusion proofs that anyone verifies from the
@@ -92,7 +93,7 @@ describe('the ledger API', () => {
       expect(res.statusCode, res.body).toBe(200);
       const proof = res.json();
       expect(proof.entry).toMatchObject({ index: 5, kind: 'change', action: 'create', objectType: 'tenant', objectId: a.ids.tenantA, tenantId: a.ids.tenantA, expired: false });
-      expect(JSON.parse(proof.entry.payload)).toMatchObject({ org: a.org.orgId, index: 5, tenant: a.ids.tenantA });
+      expect(JSON.parse(proof.entry.payload)).toMatchObject({ v: 2, org: a.org.orgId, tenant: a.ids.tenantA });
       expect(Buffer.from(proof.entry.salt, 'base64')).toHaveLength(16);
       expect(proof.checkpoint).toMatchObject({ orgId: a.org.orgId, treeSize: await sizeOf(a) });
       expect(proof.inclusionProof.length).toBeGreaterThan(2);
@@ -303,36 +304,36 @@ describe('the ledger API', () => {
       expect(viewer.json().error).toBe('forbidden');
     });
 
-    it('after the database is edited behind the API\u2019s back: verify names the node, a kept checkpoint shows the rewrite, nothing new is signed, a served proof fails offline', async () => {
+    it('after the database is edited behind the API\u2019s back: verify names the entry, a kept checkpoint shows the rewrite, nothing new is signed, a served proof fails offline', async () => {
       const c = await seedOrg(h, 'ledger-tamper');
       const kept: CheckpointJson = (await get(c.tokens.owner, '/api/ledger/checkpoints/latest')).json();
-      const tamper = (level: number, index: number) =>
-        h.database.ownerScript(`UPDATE ledger_nodes SET hash = sha256('forged'::bytea) WHERE org_id = '${c.org.orgId}' AND level = ${level} AND idx = ${index}`);
+      const tamper = (index: number) => h.database.ownerScript(forgeLeafHashSql(c.org.orgId, index));
 
-      // 1. the stored subtree the kept root is built from: the root at that size changes
+      // 1. the last stored leaf hash of the largest subtree the kept root is built from: the root at that size changes
       const top = subtreesOf([0, kept.treeSize])[0]!;
       expect(top.level).toBeGreaterThan(2);
-      await tamper(top.level, top.index);
-      expect((await post(c.tokens.auditor, '/api/ledger/verify')).json()).toMatchObject({ ok: false, problem: { kind: 'node', at: `${top.level}/${top.index}` } });
+      const last = (top.index + 1) * 2 ** top.level - 1;
+      await tamper(last);
+      expect((await post(c.tokens.auditor, '/api/ledger/verify')).json()).toMatchObject({ ok: false, problem: { kind: 'entry', at: String(last) } });
       expect((await post(c.tokens.owner, '/api/ledger/checkpoints/verify', kept)).json()).toMatchObject({ ok: false, genuine: true, consistent: false, problem: { code: 'root_mismatch' } });
       const refused = await get(c.tokens.owner, `/api/ledger/entries/${await change(c)}`);
       expect(refused.statusCode).toBe(409);
       expect(refused.json()).toMatchObject({ error: 'ledger_inconsistent', message: expect.stringMatching(/no new checkpoint is signed/) });
 
-      // 2. a sibling hash on entry 2's path: the proof the server now serves no longer reaches the signed root
-      await tamper(2, 1);
+      // 2. a leaf under a sibling on entry 2's path (subtree [4, 8)): the proof the server now serves no longer reaches the signed root
+      await tamper(5);
       const proof = (await get(c.tokens.viewerA, '/api/ledger/checkpoints/latest')).json();
       expect(proof).toEqual(kept);
       const served = (await get(c.tokens.owner, '/api/ledger/entries/2')).json();
       expect(served.checkpoint).toEqual(kept);
       const v = verifyEntryProof({ ...served, publicKeys: await keysOf(c) });
       expect(v.problems.map((p) => p.check)).toEqual(['inclusion']);
-      expect((await post(c.tokens.auditor, '/api/ledger/verify')).json()).toMatchObject({ ok: false, problem: { kind: 'node', at: '2/1' } });
+      expect((await post(c.tokens.auditor, '/api/ledger/verify')).json()).toMatchObject({ ok: false, problem: { kind: 'entry', at: '5' } });
       if (DB_KIND === 'postgres') {
-        // the CLI reads the same database: it exits 1 naming the node
+        // the CLI reads the same database: it exits 1 naming the entry
         const run = await cli(['verify', '--org', c.org.slug]);
         expect(run.code, run.stderr).toBe(1);
-        expect(run.stdout).toContain(`${c.org.slug}: FAILED at node 2/1`);
+        expect(run.stdout).toContain(`${c.org.slug}: FAILED at entry 5: entry 5's payload or salt does not match its leaf hash`);
       }
     });
   });
@@ -486,7 +487,7 @@ describe('the ledger API', () => {
       for (const orgId of [good, bad]) await inOrg(orgId, (trx) => appendEntries(trx, orgId, Array.from({ length: 4 }, (_, i) => entry(i))));
       await signDueCheckpoints(h.database.db, MASTER, policy, new Date(), [good, bad]);
       for (const orgId of [good, bad]) await inOrg(orgId, (trx) => appendEntries(trx, orgId, Array.from({ length: 6 }, (_, i) => entry(i))));
-      await h.database.ownerScript(`UPDATE ledger_nodes SET hash = sha256('forged'::bytea) WHERE org_id = '${bad}' AND level = 2 AND idx = 0`);
+      await h.database.ownerScript(forgeLeafHashSql(bad, 1));
       const result = await signDueCheckpoints(h.database.db, MASTER, policy, new Date(), [good, bad]);
       expect(result.signed.map((c) => c.orgId)).toEqual([good]);
       expect(result.failed.map((f) => [f.orgId, f.error.message])).toEqual([[bad, expect.stringMatching(/no longer gives the root/)]]);

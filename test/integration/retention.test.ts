@@ -75,8 +75,8 @@ describe('retention and legal holds', () => {
     const { checkpoint, proof, leaf } = await inOrg(async (trx) => {
       const checkpoint = await signCheckpoint(trx, s.org.orgId, masterKey);
       const proof = await rangeHashes(trx, s.org.orgId, inclusionProof(index.oldB!, checkpoint.treeSize));
-      const leaf = (await trx.selectFrom('ledger_nodes').select('hash').where('level', '=', 0).where('idx', '=', index.oldB!).executeTakeFirstOrThrow()).hash;
-      return { checkpoint, proof, leaf: Buffer.from(leaf) };
+      const [leaf] = await rangeHashes(trx, s.org.orgId, [[index.oldB!, index.oldB! + 1]]);
+      return { checkpoint, proof, leaf: leaf! };
     });
 
     for (const [cls, days] of [['data-access', 90], ['restore', 90], ['change', 3650]] as const) {

@@ -52,7 +52,7 @@ describe('row-level security, read from the catalog and tried', () => {
   it('finds the org tables (so that the checks below are not vacuous)', () => {
     expect(orgTables.map((t) => t.relname)).toEqual(expect.arrayContaining([
       'orgs', 'services', 'vendors', 'tenants', 'tenant_services', 'systems', 'system_tenants', 'system_services',
-      'data_flows', 'memberships', 'sessions', 'api_tokens', 'ledger_heads', 'ledger_entries', 'ledger_nodes',
+      'data_flows', 'memberships', 'sessions', 'api_tokens', 'ledger_heads', 'ledger_entries', 'ledger_nodes', 'ledger_leaf_tiles',
       'org_signing_keys', 'ledger_checkpoints',
     ]));
   });
