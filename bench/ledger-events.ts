@@ -84,14 +84,15 @@ export function rowOf(e: BenchEvent, orgId: string, index: number, tenantIds: Ma
     kind: 'event', at: new Date().toISOString(), tenantId, action: e.action,
     objectType: systemId ? 'system' : '', objectId: systemId ?? '', actor: e.actor,
     summary: `${e.source}: ${e.action} by ${e.actor}${e.target ? ` on ${e.target}` : ''} (${e.outcome})`,
-    details: {
-      time: new Date(e.time).toISOString(), source: e.source, sourceEventId: e.sourceEventId, tenant: e.tenant,
-      target: e.target ?? null, actorType: e.actorType, outcome: e.outcome, details: e.details,
+    details: { tenant: e.tenant, target: e.target ?? null, details: e.details },
+    event: {
+      occurredAt: new Date(e.time).toISOString(), source: e.source, sourceEventId: e.sourceEventId, systemId,
+      actorInternal: e.actorType === 'internal', outcome: e.outcome,
     },
   };
   return [
     orgId, index, entry.at, tenantId, 'event', entry.action, entry.objectType, entry.objectId, entry.actor, entry.summary,
-    entryPayload(orgId, index, entry), randomBytes(16), e.time, e.source, e.sourceEventId, systemId, e.actorType === 'internal', e.outcome,
+    entryPayload(orgId, entry), randomBytes(16), e.time, e.source, e.sourceEventId, systemId, e.actorType === 'internal', e.outcome,
   ];
 }
 

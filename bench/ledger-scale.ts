@@ -1,8 +1,8 @@
 /**
  * The ledger benchmark's large ledger, loaded the fastest way (PostgreSQL, as the owner, not through the API):
  * `INSERT … SELECT … FROM generate_series` straight into ledger_entries — real canonical-JSON payloads, salts and
- * projection columns, exactly what `appendEntries` would have written — then every Merkle node computed in SQL
- * with sha256(), level by level, and the head set to the new size. The result verifies like an ingested ledger:
+ * projection columns, exactly what `appendEntries` would have written — then the leaf tiles and every stored
+ * Merkle node (level 8 and up) computed in SQL with sha256(), level by level, and the head set to the new size. The result verifies like an ingested ledger:
  * `verify` recomputes every leaf from its payload, and proofs check against signed checkpoints.
  *
  * Distributions follow bench/ledger-events.ts: skewed tenants (the first is the busiest), 20% external actors,
@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import pgModule from 'pg';
 import type pg from 'pg';
+import { TILE_LEVEL, TILE_WIDTH } from '../src/ledger/tree-store.js';
 import { ACTION_TABLE, SOURCES } from './ledger-events.js';
 
 export interface ScaleNames { tenantIds: string[]; tenantSlugs: string[]; systemIds: string[]; systemSlugs: string[] }
@@ -21,7 +22,10 @@ const iso = (expr: string) => `to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD
 /** A non-negative 31-bit hash of g with a seed. */
 const h = (seed: number) => `(hashint8extended(g, ${seed}) & 2147483647)`;
 
-/** The INSERT of events [from, to) of the load at ledger indexes base + g, and of their leaf hashes. */
+/** Leaf hashes and subtrees below a tile (level < 8) while the load computes the tree; dropped at the end. */
+const STAGING = 'bench_scale_subtrees';
+
+/** The INSERT of events [from, to) of the load at ledger indexes base + g, and of their leaf hashes (into the staging table). */
 function entriesSql(): string {
   // $1 org, $2 base, $3 from, $4 to, $5 tenant ids, $6 tenant slugs, $7 system ids, $8 system slugs, $9 end, $10 total
   return `
@@ -30,13 +34,14 @@ INSERT INTO ledger_entries (org_id, idx, at, tenant_id, kind, action, object_typ
                             occurred_at, source, source_event_id, system_id, actor_internal, outcome)
 SELECT $1::uuid, idx, at, tenant_id, 'event', action, CASE WHEN system_id IS NULL THEN '' ELSE 'system' END, coalesce(system_id::text, ''),
        actor, summary,
-       '{"action":"' || action || '","actor":"' || actor || '","at":"' || ${iso('at')} || '","details":{"actorType":"' || actor_type
-         || '","details":{"host":"srv-' || ${h(10)} % 3000 || '","ip":"10.' || ${h(11)} % 256 || '.' || ${h(12)} % 256 || '.' || ${h(13)} % 256
-         || '","ticket":"T-' || (100000 + g % 900000) || '"},"outcome":"' || outcome || '","source":"' || source || '","sourceEventId":"' || source_event_id
-         || '","target":' || coalesce('"' || system_slug || '"', 'null') || ',"tenant":"' || tenant_slug || '","time":"' || ${iso('occurred_at')}
-         || '"},"index":' || idx || ',"kind":"event","objectId":"' || coalesce(system_id::text, '') || '","objectType":"'
+       '{"action":"' || action || '","actor":"' || actor || '","at":"' || ${iso('at')} || '","details":{"details":{"host":"srv-' || ${h(10)} % 3000
+         || '","ip":"10.' || ${h(11)} % 256 || '.' || ${h(12)} % 256 || '.' || ${h(13)} % 256 || '","ticket":"T-' || (100000 + g % 900000)
+         || '"},"target":' || coalesce('"' || system_slug || '"', 'null') || ',"tenant":"' || tenant_slug || '"},"event":{"actorInternal":'
+         || (actor_type = 'internal')::text || ',"occurredAt":"' || ${iso('occurred_at')} || '","outcome":"' || outcome || '","source":"' || source
+         || '","sourceEventId":"' || source_event_id || '","systemId":' || coalesce('"' || system_id::text || '"', 'null')
+         || '},"kind":"event","objectId":"' || coalesce(system_id::text, '') || '","objectType":"'
          || CASE WHEN system_id IS NULL THEN '' ELSE 'system' END || '","org":"' || $1::text || '","summary":"' || summary
-         || '","tenant":"' || tenant_id || '","v":1}',
+         || '","tenant":"' || tenant_id || '","v":2}',
        decode(md5('salt/' || idx), 'hex'),
        occurred_at, source, source_event_id, system_id, actor_type = 'internal', outcome
 FROM (
@@ -62,10 +67,10 @@ FROM (
     ) a
   ) b
 ) c
-RETURNING org_id, idx, payload, salt
+RETURNING idx, payload, salt
 )
-INSERT INTO ledger_nodes (org_id, level, idx, hash)
-SELECT org_id, 0, idx, sha256('\\x00'::bytea || convert_to(payload, 'UTF8') || salt) FROM entries`;
+INSERT INTO ${STAGING} (level, idx, hash)
+SELECT 0, idx, sha256('\\x00'::bytea || convert_to(payload, 'UTF8') || salt) FROM entries`;
 }
 
 /**
@@ -91,6 +96,13 @@ export async function loadLargeLedger(ownerUrl: string, owner: pg.Client, orgId:
     WHERE i.schemaname = current_schema() AND i.tablename = 'ledger_entries'
       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`)).rows;
   await step(`drop ${indexes.length} secondary indexes`, () => owner.query(indexes.map((i) => `DROP INDEX ${i.name};`).join('\n')));
+  await owner.query(`DROP TABLE IF EXISTS ${STAGING}; CREATE UNLOGGED TABLE ${STAGING} (level smallint NOT NULL, idx bigint NOT NULL, hash bytea NOT NULL)`);
+  // The older leaves of the tile that holds leaf `base`: the subtrees below a tile that the load completes need them.
+  await owner.query(`
+    INSERT INTO ${STAGING} (level, idx, hash)
+    SELECT 0, t.tile * ${TILE_WIDTH} + i, substring(t.hashes from i * 32 + 1 for 32)
+    FROM ledger_leaf_tiles t, generate_series(0, length(t.hashes) / 32 - 1) AS i
+    WHERE t.org_id = $1 AND t.tile = $2::bigint / ${TILE_WIDTH} AND t.tile * ${TILE_WIDTH} + i < $2::bigint`, [orgId, base]);
   const text = entriesSql();
   const chunk = 250_000;
   // Two connections (the machine's two cores), each inserting its own chunks of entries and leaves.
@@ -123,19 +135,27 @@ export async function loadLargeLedger(ownerUrl: string, owner: pg.Client, orgId:
     await clients[1]!.end();
   });
   const size = base + count;
+  await step('leaf tiles', () => owner.query(`
+    INSERT INTO ledger_leaf_tiles (org_id, tile, hashes)
+    SELECT $1, idx / ${TILE_WIDTH}, string_agg(hash, ''::bytea ORDER BY idx) FROM ${STAGING} WHERE level = 0 AND idx >= $2 GROUP BY idx / ${TILE_WIDTH}
+    ON CONFLICT (org_id, tile) DO UPDATE SET hashes = ledger_leaf_tiles.hashes || EXCLUDED.hashes`, [orgId, base]));
   await step('interior nodes', async () => {
     const second = new pgModule.Client({ connectionString: ownerUrl });
     await second.connect();
     await second.query('SET synchronous_commit = off');
+    await owner.query(`CREATE INDEX ON ${STAGING} (level, idx)`);
+    // Level l from level l - 1: below a tile from the staging table, from level 8 on from (and into) ledger_nodes.
     const level = (client: pg.Client, l: number, from: number, to: number) => client.query(`
-      INSERT INTO ledger_nodes (org_id, level, idx, hash)
-      SELECT $1, $2, idx / 2, sha256('\\x01'::bytea || left_hash || hash)
+      INSERT INTO ${l >= TILE_LEVEL ? 'ledger_nodes (org_id, level, idx, hash)' : `${STAGING} (level, idx, hash)`}
+      SELECT ${l >= TILE_LEVEL ? '$1::uuid, ' : ''}$2, idx / 2, sha256('\\x01'::bytea || left_hash || hash)
       FROM (SELECT idx, hash, lag(hash) OVER (ORDER BY idx) AS left_hash
-            FROM ledger_nodes WHERE org_id = $1 AND level = $2 - 1 AND idx BETWEEN $3 AND $4) s
+            FROM ${l > TILE_LEVEL ? 'ledger_nodes' : STAGING} WHERE ${l > TILE_LEVEL ? 'org_id = $1 AND' : '$1::uuid IS NOT NULL AND'} level = $2 - 1 AND idx BETWEEN $3 AND $4) s
       WHERE idx % 2 = 1`, [orgId, l, 2 * from, 2 * to + 1]);
+    const tileStart = Math.floor(base / TILE_WIDTH) * TILE_WIDTH;
     for (let l = 1; 2 ** l <= size; l++) {
-      // Parents that the new leaves complete: from the one covering leaf `base` to the last complete one.
-      const first = Math.floor(base / 2 ** l);
+      // Parents the new leaves complete. Up to a tile's height they are computed from the start of the tile that
+      // holds leaf `base` (its older leaves were staged too); above, from the one covering leaf `base`.
+      const first = Math.floor((l <= TILE_LEVEL ? tileStart : base) / 2 ** l);
       const last = Math.floor(size / 2 ** l) - 1;
       if (last < first) continue;
       const middle = Math.floor((first + last) / 2);
@@ -143,8 +163,9 @@ export async function loadLargeLedger(ownerUrl: string, owner: pg.Client, orgId:
       else await Promise.all([level(owner, l, first, middle), level(second, l, middle + 1, last)]);
     }
     await second.end();
+    await owner.query(`DROP TABLE ${STAGING}`);
   });
   await owner.query('UPDATE ledger_heads SET tree_size = $2, updated_at = now() WHERE org_id = $1', [orgId, size]);
-  await step('ANALYZE', () => owner.query('ANALYZE ledger_entries; ANALYZE ledger_nodes'));
+  await step('ANALYZE', () => owner.query('ANALYZE ledger_entries; ANALYZE ledger_nodes; ANALYZE ledger_leaf_tiles'));
   return { base, size, steps };
 }

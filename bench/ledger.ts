@@ -579,7 +579,7 @@ async function scalePart(out: Record<string, any>, env: NodeJS.ProcessEnv, owner
     }
     tenantRows = (await owner.query('SELECT id, slug FROM tenants WHERE org_id = $1 ORDER BY slug', [scaleTokens.orgId])).rows;
     systemRows = (await owner.query('SELECT id, slug FROM systems WHERE org_id = $1 ORDER BY slug', [scaleTokens.orgId])).rows;
-    scale.tableSizes = (await owner.query(`SELECT relname AS table, pg_size_pretty(pg_total_relation_size(oid)) AS size FROM pg_class WHERE relname IN ('ledger_entries', 'ledger_nodes')`)).rows;
+    scale.tableSizes = (await owner.query(`SELECT relname AS table, pg_size_pretty(pg_total_relation_size(oid)) AS size FROM pg_class WHERE relname IN ('ledger_entries', 'ledger_nodes', 'ledger_leaf_tiles')`)).rows;
   } finally { await owner.end(); await database.close(); }
   const server = await startServer(env, flags.profile ? 'ledger-postgres-scale' : undefined);
   scale.tenants = tenantRows.length;

@@ -92,6 +92,11 @@ describe('ledger verification finds tampering in the database, every time', () =
     expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '11', message: expect.stringMatching(/column outcome/) });
   });
 
+  it('names a change that was given an event column', async () => {
+    await tamper(`UPDATE ledger_entries SET source = 'rmm' WHERE org_id = :org AND idx = 3`);
+    expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '3', message: expect.stringMatching(/event columns of a change/) });
+  });
+
   it('names a rewritten leaf hash', async () => {
     await tamper(forgeLeafHashSql(orgId, 0));
     expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '0' });

@@ -153,7 +153,9 @@ function expiredProblem(e: EntryColumns, i: number): LedgerProblem | null {
 function entryProblem(e: EntryColumns, i: number, orgId: string, leaf: Buffer): LedgerProblem | null {
   const payload = e.payload!;
   if (!e.salt || !entryLeafHash(payload, e.salt).equals(leaf)) return { kind: 'entry', at: String(i), message: `entry ${i}'s payload or salt does not match its leaf hash` };
-  if (payload.endsWith('"v":2}')) {
+  // a change has no event columns: one given some is edited, whatever its payload says
+  const strayEventColumns = e.kind !== 'event' && [e.occurred_at, e.source, e.source_event_id, e.system_id, e.actor_internal, e.outcome].some((v) => v !== null);
+  if (payload.endsWith('"v":2}') && !strayEventColumns) {
     const frame = payloadFrame(orgId, columnsOf(e));
     if (payload.length > frame.prefix.length + frame.suffix.length && payload.startsWith(frame.prefix) && payload.endsWith(frame.suffix)) return null;
   }
