@@ -144,7 +144,7 @@ export async function loadLargeLedger(ownerUrl: string, owner: pg.Client, orgId:
     await second.connect();
     await second.query('SET synchronous_commit = off');
     await owner.query(`CREATE INDEX ON ${STAGING} (level, idx)`);
-    // Level l from level l - 1: below a tile from the staging table, from level 8 on from (and into) ledger_nodes.
+    // Level l from level l - 1: below a tile from the staging table, from a tile's level on from (and into) ledger_nodes.
     const level = (client: pg.Client, l: number, from: number, to: number) => client.query(`
       INSERT INTO ${l >= TILE_LEVEL ? 'ledger_nodes (org_id, level, idx, hash)' : `${STAGING} (level, idx, hash)`}
       SELECT ${l >= TILE_LEVEL ? '$1::uuid, ' : ''}$2, idx / 2, sha256('\\x01'::bytea || left_hash || hash)

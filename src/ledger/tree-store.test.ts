@@ -22,15 +22,15 @@ describe('stored Merkle tree (per org)', () => {
   afterAll(async () => { await database.close(); });
   const ctx = () => ({ orgId, tenantId: null, userId: null });
 
-  it('appends in batches and one at a time, across tiles of 256 leaves, keeping every root and proof equal to a tree built in memory', async () => {
+  it('appends in batches and one at a time, across tiles of 64 leaves, keeping every root and proof equal to a tree built in memory', async () => {
     const append = (from: number, count: number) => withContext(database.db, ctx(), (trx) => appendEntries(trx, orgId, Array.from({ length: count }, (_, i) => entry(from + i))));
     await append(0, 13);
     for (let i = 13; i < 21; i++) await append(i, 1);
-    await append(21, 300); // crosses the first tile: a stored level-8 node
+    await append(21, 300); // crosses tiles: stored nodes of level 6 and up
     for (let i = 321; i < 326; i++) await append(i, 1);
     // sealed before the lock, as ingestion does
     await withContext(database.db, ctx(), (trx) => appendEntries(trx, orgId, sealEntries(orgId, Array.from({ length: 250 }, (_, i) => entry(326 + i)))));
-    const size = 576;
+    const size = 576; // 9 tiles of 64
     await withContext(database.db, ctx(), async (trx) => {
       expect(await treeSize(trx, orgId)).toBe(size);
       const rows = (await sql<{ payload: string; salt: Uint8Array }>`SELECT payload, salt FROM ledger_entries ORDER BY idx`.execute(trx)).rows;
@@ -38,10 +38,12 @@ describe('stored Merkle tree (per org)', () => {
       expect(rows.every((r, i) => entryLeafHash(r.payload, r.salt).equals(leaves[i]!))).toBe(true);
       const lookup = (level: number, index: number) => subtreeHashFromLeaves(leaves, level, index);
       const nodes = (await sql<{ level: number; idx: string }>`SELECT level, idx FROM ledger_nodes ORDER BY level, idx`.execute(trx)).rows;
-      expect(nodes.map((n) => `${n.level}/${n.idx}`)).toEqual(['8/0', '8/1', '9/0']);
+      // every complete subtree of 64 leaves or more, and no other
+      const complete = [6, 7, 8, 9].flatMap((level) => Array.from({ length: Math.floor(size / 2 ** level) }, (_, i) => `${level}/${i}`));
+      expect(nodes.map((n) => `${n.level}/${n.idx}`)).toEqual(complete);
       const tiles = (await sql<{ tile: string; n: number }>`SELECT tile, length(hashes) / 32 AS n FROM ledger_leaf_tiles ORDER BY tile`.execute(trx)).rows;
-      expect(tiles.map((t) => [Number(t.tile), Number(t.n)])).toEqual([[0, 256], [1, 256], [2, 64]]);
-      for (const at of [1, 2, 3, 13, 20, 21, 255, 256, 257, 300, 321, 326, 511, 512, 513, 575, 576]) {
+      expect(tiles.map((t) => [Number(t.tile), Number(t.n)])).toEqual(Array.from({ length: 9 }, (_, t) => [t, 64]));
+      for (const at of [1, 2, 3, 13, 20, 21, 63, 64, 65, 127, 128, 255, 256, 257, 300, 321, 326, 511, 512, 513, 575, 576]) {
         const root = await rootAt(trx, orgId, at);
         expect(root.equals(rangeHash([0, at], lookup)), `root at ${at}`).toBe(true);
       }

@@ -6,11 +6,13 @@ import { EMPTY_ROOT, HASH_SIZE, nodeHash, rangeHash, subtreesOf, type LeafRange,
 type Trx = Transaction<any>;
 
 /**
- * How the org's tree is stored (migration 0017): leaf hashes in tiles of 256 (`ledger_leaf_tiles`, row t holds
- * the leaves of entries [256t, 256t + 256) back to back), and complete subtrees of 256 leaves or more in
- * `ledger_nodes`. A subtree smaller than a tile is computed from its tile, at most 255 hashes in memory.
+ * How the org's tree is stored (migration 0017): leaf hashes in tiles of 64 (`ledger_leaf_tiles`, row t holds
+ * the leaves of entries [64t, 64t + 64) back to back, 2 KiB stored inline), and complete subtrees of 64 leaves or
+ * more in `ledger_nodes`. A subtree smaller than a tile is computed from its tile, at most 63 hashes in memory:
+ * a proof reads one or two tiles and O(log n) nodes. (Tiles of 256 cost a proof 255 hashes, ~0.7 ms, and 8 KiB
+ * tiles are stored out of line; bench:ledger.)
  */
-export const TILE_LEVEL = 8;
+export const TILE_LEVEL = 6;
 export const TILE_WIDTH = 2 ** TILE_LEVEL;
 
 /** What one ledger entry records; its canonical JSON (with org and time) is what the leaf commits to. */
@@ -83,12 +85,16 @@ export function entryPayload(orgId: string, entry: LedgerEntryInput): string {
   return frame.prefix + canonicalJson(entry.details) + frame.suffix;
 }
 
-/** An entry ready to append: its payload, salt and leaf hash, none of which depend on where it lands. */
+/**
+ * An entry ready to append: its payload, salt, leaf hash and row (as JSON for the INSERT), none of which depend on
+ * where it lands, so all of it is built before the ledger lock.
+ */
 export interface SealedEntry {
   entry: LedgerEntryInput;
   payload: string;
   salt: Buffer;
   leaf: Buffer;
+  row: string;
 }
 
 /** Seal entries: one call to the random source for all their salts (16 bytes each). */
@@ -97,7 +103,7 @@ export function sealEntries(orgId: string, entries: readonly LedgerEntryInput[])
   return entries.map((entry, i) => {
     const payload = entryPayload(orgId, entry);
     const salt = salts.subarray(16 * i, 16 * i + 16);
-    return { entry, payload, salt, leaf: entryLeafHash(payload, salt) };
+    return { entry, payload, salt, leaf: entryLeafHash(payload, salt), row: JSON.stringify(entryRow(entry, payload, salt)) };
   });
 }
 
@@ -144,7 +150,7 @@ function frontier(size: number): SubtreeRef[] {
   return size === 0 ? [] : subtreesOf([0, size]);
 }
 
-/** Tile rows touched by an append, from `firstTile` on: 256 hashes each, the last one partial. */
+/** Tile rows touched by an append, from `firstTile` on: 64 hashes each, the last one partial. */
 async function writeTiles(trx: Trx, orgId: string, firstTile: number, hashes: Buffer): Promise<void> {
   const rows: Array<{ tile: number; hashes: string }> = [];
   const perTile = TILE_WIDTH * HASH_SIZE;
@@ -157,18 +163,18 @@ async function writeTiles(trx: Trx, orgId: string, firstTile: number, hashes: Bu
     ON CONFLICT (org_id, tile) DO UPDATE SET hashes = EXCLUDED.hashes`.execute(trx);
 }
 
-/** One ledger_entries row as it travels to the database: a JSON object whose keys are the column names. */
+/** One ledger_entries row as it travels to the database: a JSON object whose keys are the column names (idx is its position in the batch). */
 interface EntryRow {
-  idx: number; at: string; tenant_id: string | null; kind: string; action: string; object_type: string; object_id: string;
+  at: string; tenant_id: string | null; kind: string; action: string; object_type: string; object_id: string;
   actor: string; summary: string; payload: string; salt: string;
   occurred_at: string | null; source: string | null; source_event_id: string | null; system_id: string | null;
   actor_internal: boolean | null; outcome: string | null;
 }
 
-function entryRow(index: number, { entry, payload, salt }: SealedEntry): EntryRow {
+function entryRow(entry: LedgerEntryInput, payload: string, salt: Buffer): EntryRow {
   const e = entry.event;
   return {
-    idx: index, at: entry.at, tenant_id: entry.tenantId, kind: entry.kind, action: entry.action, object_type: entry.objectType,
+    at: entry.at, tenant_id: entry.tenantId, kind: entry.kind, action: entry.action, object_type: entry.objectType,
     object_id: entry.objectId, actor: entry.actor, summary: entry.summary, payload, salt: salt.toString('hex'),
     occurred_at: e?.occurredAt ?? null, source: e?.source ?? null, source_event_id: e?.sourceEventId ?? null,
     system_id: e?.systemId ?? null, actor_internal: e ? e.actorInternal : null, outcome: e?.outcome ?? null,
@@ -177,24 +183,28 @@ function entryRow(index: number, { entry, payload, salt }: SealedEntry): EntryRo
 
 /**
  * One INSERT … SELECT FROM json_to_recordset($1) per append, whatever its size: the rows go as ONE JSON text
- * (built by the engine's native JSON.stringify, parsed by the database in C) instead of multi-row VALUES with
- * 18 parameters a row, whose building, escaping and parsing cost more than the rows themselves (bench:ledger).
- * Salts go as hex and are decoded by the database.
+ * (each row built by the engine's native JSON.stringify when it was sealed, parsed by the database in C) instead
+ * of multi-row VALUES with 18 parameters a row, whose building, escaping and parsing cost more than the rows
+ * themselves (bench:ledger). A row's index is its ordinality in the batch after `first`; salts go as hex.
  */
 async function insertEntries(trx: Trx, orgId: string, first: number, sealed: readonly SealedEntry[]): Promise<void> {
-  const rows = sealed.map((s, i) => entryRow(first + i, s));
+  let rows = '[';
+  for (let i = 0; i < sealed.length; i++) rows += (i ? ',' : '') + sealed[i]!.row;
+  rows += ']';
   await sql`
     INSERT INTO ledger_entries (org_id, idx, at, tenant_id, kind, action, object_type, object_id, actor, summary, payload, salt,
                                 occurred_at, source, source_event_id, system_id, actor_internal, outcome)
-    SELECT ${orgId}::uuid, u.idx, u.at, u.tenant_id, u.kind, u.action, u.object_type, u.object_id, u.actor, u.summary, u.payload,
+    SELECT ${orgId}::uuid, ${first}::bigint + u.n - 1, u.at, u.tenant_id, u.kind, u.action, u.object_type, u.object_id, u.actor, u.summary, u.payload,
            decode(u.salt, 'hex'), u.occurred_at, u.source, u.source_event_id, u.system_id, u.actor_internal, u.outcome
-    FROM json_to_recordset(${JSON.stringify(rows)}::json)
-      AS u(idx bigint, at timestamptz, tenant_id uuid, kind text, action text, object_type text, object_id text, actor text,
-           summary text, payload text, salt text, occurred_at timestamptz, source text, source_event_id text, system_id uuid,
-           actor_internal boolean, outcome text)`.execute(trx);
+    FROM ROWS FROM (json_to_recordset(${rows}::json)
+      AS (at timestamptz, tenant_id uuid, kind text, action text, object_type text, object_id text, actor text,
+          summary text, payload text, salt text, occurred_at timestamptz, source text, source_event_id text, system_id uuid,
+          actor_internal boolean, outcome text)) WITH ORDINALITY
+      AS u(at, tenant_id, kind, action, object_type, object_id, actor, summary, payload, salt, occurred_at, source, source_event_id,
+           system_id, actor_internal, outcome, n)`.execute(trx);
 }
 
-/** The subtrees of 256 leaves or more an append completed, in one statement (hashes as hex, decoded by the database). */
+/** The subtrees of 64 leaves or more an append completed, in one statement (hashes as hex, decoded by the database). */
 async function insertNodes(trx: Trx, orgId: string, nodes: Array<{ level: number; idx: number; hash: Buffer }>): Promise<void> {
   if (nodes.length === 0) return;
   const rows = nodes.map((n) => ({ level: n.level, idx: n.idx, hash: n.hash.toString('hex') }));
@@ -221,7 +231,7 @@ export async function treeSize(trx: Trx, orgId: string): Promise<number> {
   return Number(r.rows[0]?.tree_size ?? 0);
 }
 
-/** Stored hashes for some subtrees: nodes of level >= 8 as stored, smaller ones computed from their tile. */
+/** Stored hashes for some subtrees: nodes of level >= 6 as stored, smaller ones computed from their tile. */
 interface StoredTree {
   lookup(level: number, index: number): Buffer;
   /** The leaf hashes of tile t as stored, if it was read. */
@@ -230,7 +240,7 @@ interface StoredTree {
 
 /**
  * Read what the given subtrees need, in one query: their stored nodes and the tiles of the small ones (the last
- * tile holds fewer than 256 leaves while the tree grows; a subtree it does not complete is an error).
+ * tile holds fewer than 64 leaves while the tree grows; a subtree it does not complete is an error).
  */
 async function readStored(trx: Trx, orgId: string, refs: readonly SubtreeRef[]): Promise<StoredTree> {
   const big = refs.filter((r) => r.level >= TILE_LEVEL);
@@ -238,14 +248,18 @@ async function readStored(trx: Trx, orgId: string, refs: readonly SubtreeRef[]):
   const nodes = new Map<string, Buffer>();
   const tiles = new Map<number, Buffer>();
   if (big.length || tileIds.length) {
-    const rows = await sql<{ level: number; idx: string; hash: Uint8Array }>`
-      SELECT -1 AS level, tile AS idx, hashes AS hash FROM ledger_leaf_tiles WHERE org_id = ${orgId} AND tile = ANY(${tileIds}::bigint[])
+    // Hashes as hex text: PGlite decodes a bytea result byte by byte in JavaScript (2.6 ms for one tile), while
+    // Buffer.from(hex) is native.
+    // One statement text whatever the subtrees, so its plan is cached (src/store/pg-prepared.ts): a literal list of
+    // (level, idx) pairs was planned anew each time (0.8 ms). Levels × indexes may name a few nodes not asked for.
+    const rows = await sql<{ level: number; idx: string; hash: string }>`
+      SELECT -1 AS level, tile AS idx, encode(hashes, 'hex') AS hash FROM ledger_leaf_tiles WHERE org_id = ${orgId} AND tile = ANY(${tileIds}::bigint[])
       UNION ALL
-      SELECT level, idx, hash FROM ledger_nodes
-      WHERE org_id = ${orgId} AND (level, idx) IN (SELECT * FROM unnest(${big.map((r) => r.level)}::smallint[], ${big.map((r) => r.index)}::bigint[]))`.execute(trx);
+      SELECT level, idx, encode(hash, 'hex') FROM ledger_nodes
+      WHERE org_id = ${orgId} AND level = ANY(${[...new Set(big.map((r) => r.level))]}::smallint[]) AND idx = ANY(${[...new Set(big.map((r) => r.index))]}::bigint[])`.execute(trx);
     for (const r of rows.rows) {
-      if (Number(r.level) === -1) tiles.set(Number(r.idx), Buffer.from(r.hash));
-      else nodes.set(`${r.level}/${r.idx}`, Buffer.from(r.hash));
+      if (Number(r.level) === -1) tiles.set(Number(r.idx), Buffer.from(r.hash, 'hex'));
+      else nodes.set(`${r.level}/${r.idx}`, Buffer.from(r.hash, 'hex'));
     }
   }
   const levels = new Map<number, Buffer[][]>(); // tile → its complete subtrees by level, computed once

@@ -65,10 +65,10 @@ describe('ledger verification finds tampering in the database, every time', () =
     expect((await verify()).problem).toMatchObject({ kind: 'checkpoint', at: '5' });
   });
 
-  it('names a rewritten stored subtree (256 leaves and more are stored as nodes)', async () => {
+  it('names a rewritten stored subtree (64 leaves and more are stored as nodes)', async () => {
     await withContext(database.db, ctx(), (trx) => appendEntries(trx, orgId, Array.from({ length: 300 }, (_, i) => entry(11 + i))));
-    await tamper(forgeNodeSql(orgId, 8, 0));
-    expect((await verify()).problem).toMatchObject({ kind: 'node', at: '8/0' });
+    await tamper(forgeNodeSql(orgId, 6, 1));
+    expect((await verify()).problem).toMatchObject({ kind: 'node', at: '6/1' });
   });
 
   it('names a tile that lost its last leaf hash', async () => {

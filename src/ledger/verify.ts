@@ -25,7 +25,7 @@ export interface LedgerVerification {
 }
 
 /** Entries per read: a whole number of tiles, so each batch reads its own tiles. */
-const BATCH = 40 * TILE_WIDTH;
+const BATCH = 10_240;
 
 /** Times as the payload writes them (ISO 8601, milliseconds, UTC), formatted by the database. */
 const ISO = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
@@ -59,8 +59,8 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
                summary, to_char(occurred_at AT TIME ZONE 'UTC', ${ISO}) AS occurred_at, source, source_event_id, system_id,
                actor_internal, outcome, expired_at IS NOT NULL AS expired
         FROM ledger_entries WHERE org_id = ${orgId} AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx),
-      sql<{ tile: string; hashes: Uint8Array }>`
-        SELECT tile, hashes FROM ledger_leaf_tiles
+      sql<{ tile: string; hashes: string }>`
+        SELECT tile, encode(hashes, 'hex') AS hashes FROM ledger_leaf_tiles
         WHERE org_id = ${orgId} AND tile >= ${from / TILE_WIDTH} AND tile < ${Math.ceil(to / TILE_WIDTH)} ORDER BY tile`.execute(trx),
     ]);
     batch.catch(() => undefined); // a read still in flight when verification stops early must not go unhandled
@@ -72,7 +72,7 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
     const [entryRows, tileRows] = await ahead!;
     ahead = to < size ? read(to) : null;
     const entries = entryRows.rows;
-    const tiles = new Map(tileRows.rows.map((t) => [Number(t.tile), Buffer.from(t.hashes)]));
+    const tiles = new Map(tileRows.rows.map((t) => [Number(t.tile), Buffer.from(t.hashes, 'hex')])); // hex: see readStored in tree-store.ts
     const tileProblem = wrongTile(tiles, from, to, size);
     if (tileProblem) return fail(tileProblem);
     const completed: Array<{ level: number; idx: number; hash: Buffer }> = []; // stored nodes this batch completes
@@ -130,7 +130,7 @@ interface EntryColumns {
   outcome: string | null; expired: boolean;
 }
 
-/** Each tile of [from, to) holds exactly the leaves the tree has there: 256, fewer only in the last tile. */
+/** Each tile of [from, to) holds exactly the leaves the tree has there: 64, fewer only in the last tile. */
 function wrongTile(tiles: Map<number, Buffer>, from: number, to: number, size: number): LedgerProblem | null {
   for (let t = from / TILE_WIDTH; t < Math.ceil(to / TILE_WIDTH); t++) {
     const expected = Math.min(TILE_WIDTH, size - t * TILE_WIDTH) * HASH_SIZE;

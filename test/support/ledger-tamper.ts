@@ -1,8 +1,8 @@
 /**
  * SQL that rewrites stored ledger hashes behind the application's back (run as the database owner), for the
- * tests that prove verify, signing and proofs notice. Leaf hashes live in tiles of 256 (migration 0017).
+ * tests that prove verify, signing and proofs notice. Leaf hashes live in tiles of 64 (migration 0017).
  */
-const TILE_WIDTH = 256;
+const TILE_WIDTH = 64;
 
 /** Replace the stored leaf hash of entry `index` with another hash. */
 export function forgeLeafHashSql(orgId: string, index: number): string {
@@ -10,7 +10,7 @@ export function forgeLeafHashSql(orgId: string, index: number): string {
     WHERE org_id = '${orgId}' AND tile = ${Math.floor(index / TILE_WIDTH)}`;
 }
 
-/** Replace a stored subtree of 256 leaves or more. */
+/** Replace a stored subtree of 64 leaves or more. */
 export function forgeNodeSql(orgId: string, level: number, index: number): string {
   return `UPDATE ledger_nodes SET hash = sha256('forged'::bytea) WHERE org_id = '${orgId}' AND level = ${level} AND idx = ${index}`;
 }
