@@ -22,7 +22,8 @@ export async function ensureSigningKey(trx: Trx, orgId: string, masterKey: Buffe
   return { keyId, ...pair };
 }
 
-function present(orgId: string, r: any): Checkpoint {
+/** A ledger_checkpoints row as served. */
+export function presentCheckpointRow(orgId: string, r: any): Checkpoint {
   return {
     orgId, treeSize: Number(r.tree_size), rootHash: Buffer.from(r.root_hash).toString('hex'),
     signedAt: new Date(r.signed_at).toISOString(), keyId: r.key_id, signature: Buffer.from(r.signature).toString('base64'),
@@ -32,12 +33,12 @@ function present(orgId: string, r: any): Checkpoint {
 export async function latestCheckpoint(trx: Trx, orgId: string): Promise<Checkpoint | undefined> {
   const r = await trx.selectFrom('ledger_checkpoints').selectAll().where('org_id', '=', orgId)
     .orderBy('tree_size', 'desc').orderBy('signed_at', 'desc').limit(1).executeTakeFirst();
-  return r ? present(orgId, r) : undefined;
+  return r ? presentCheckpointRow(orgId, r) : undefined;
 }
 
 export async function listCheckpoints(trx: Trx, orgId: string): Promise<Checkpoint[]> {
   const rows = await trx.selectFrom('ledger_checkpoints').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
-  return rows.map((r) => present(orgId, r));
+  return rows.map((r) => presentCheckpointRow(orgId, r));
 }
 
 export class InconsistentLedgerError extends Error {}

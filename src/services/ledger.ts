@@ -3,7 +3,7 @@ import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
 import { AppError } from '../api/errors.js';
 import { ConfigError, type Config } from '../config.js';
-import { InconsistentLedgerError, latestCheckpoint, publicKeys, signCheckpoint, type Checkpoint } from '../ledger/checkpoints.js';
+import { InconsistentLedgerError, latestCheckpoint, presentCheckpointRow, publicKeys, signCheckpoint, type Checkpoint } from '../ledger/checkpoints.js';
 import { resolveMasterKey } from '../ledger/master-key.js';
 import { consistencyProof, inclusionProof } from '../ledger/merkle.js';
 import type { ConsistencyProof, EntryJson, EntryProof } from '../ledger/proof.js';
@@ -87,16 +87,21 @@ function presentEntry(r: any): EntryJson {
 export async function entryProof(db: Kysely<any>, actor: Actor, index: number, masterKey: MasterKeySource): Promise<EntryProof> {
   authorize(actor, 'read', 'ledger');
   return asActor(db, actor, async (trx) => {
-    const row = await trx.selectFrom('ledger_entries')
-      .select(['idx', 'at', 'kind', 'action', 'object_type', 'object_id', 'actor', 'summary', 'tenant_id', 'payload', 'salt'])
-      .where('org_id', '=', actor.orgId).where('idx', '=', index).executeTakeFirst();
+    // The entry and the latest checkpoint in one statement: a round trip less on every proof (bench:ledger).
+    const row = (await sql<any>`
+      SELECT e.idx, e.at, e.kind, e.action, e.object_type, e.object_id, e.actor, e.summary, e.tenant_id, e.payload, e.salt,
+             c.tree_size, c.root_hash, c.signed_at, c.key_id, c.signature
+      FROM ledger_entries e
+      LEFT JOIN LATERAL (SELECT * FROM ledger_checkpoints k WHERE k.org_id = e.org_id ORDER BY k.tree_size DESC, k.signed_at DESC LIMIT 1) c ON true
+      WHERE e.org_id = ${actor.orgId} AND e.idx = ${index}`.execute(trx)).rows[0];
     if (!row) {
       const size = await treeSize(trx, actor.orgId);
       throw new AppError('not_found', index >= size
         ? `Ledger entry ${index} not found: the ledger has ${size} ${size === 1 ? 'entry' : 'entries'}${size ? ` (0\u2013${size - 1})` : ''}.`
         : `Ledger entry ${index} not found.`, 'index');
     }
-    const checkpoint = await checkpointCovering(trx, actor.orgId, index + 1, masterKey);
+    const latest = row.tree_size === null ? undefined : presentCheckpointRow(actor.orgId, row);
+    const checkpoint = latest && latest.treeSize >= index + 1 ? latest : await checkpointCovering(trx, actor.orgId, index + 1, masterKey);
     const [leaf, ...path] = await rangeHashes(trx, actor.orgId, [[index, index + 1], ...inclusionProof(index, checkpoint.treeSize)]);
     return { entry: presentEntry(row), leafHash: hex(leaf!), checkpoint, inclusionProof: path.map(hex) };
   });

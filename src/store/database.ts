@@ -87,7 +87,6 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // ROLLBACK, which consumes it; this is the belt to those braces).
   pool.on('release', (_error, client) => { if (client instanceof PreparingClient) client.discardDeferred(); });
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-  pooled.add(db);
   const withOwner = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: url, types: typeParsers });
     await client.connect();
@@ -129,20 +128,6 @@ export interface RequestContext {
   userId: string | null;
 }
 
-/**
- * Run `fn` in one transaction with the org, tenant and user context set for that transaction only
- * (`set_config(..., true)`), never on the session: a pooled connection carries nothing to the next request.
- */
-export async function withContext<T>(db: Kysely<any>, ctx: RequestContext, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
-  if (pooled.has(db)) return withContextPooled(db, ctx, fn);
-  return db.transaction().execute(async (trx) => {
-    await sql`SELECT set_config('app.org_id', ${ctx.orgId}, true), set_config('app.tenant_id', ${ctx.tenantId ?? ''}, true), set_config('app.user_id', ${ctx.userId ?? ''}, true)`.execute(trx);
-    return fn(trx);
-  });
-}
-
-/** Kysely instances over a PostgreSQL pool (a network round trip per statement). */
-const pooled = new WeakSet<Kysely<any>>();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function contextLiteral(value: string | null, name: string): string {
@@ -153,12 +138,15 @@ function contextLiteral(value: string | null, name: string): string {
 }
 
 /**
- * On PostgreSQL the transaction's opening (`BEGIN; SELECT set_config(…, true)`, the context local to the
- * transaction) costs no round trip of its own: the pool's client writes it together with the transaction's
- * first statement (src/store/pg-prepared.ts). One pooled connection carries the whole unit of work; any error,
- * the opening's included, rolls it back.
+ * Run `fn` in one transaction with the org, tenant and user context set for that transaction only
+ * (`set_config(..., true)`), never on the session: a pooled connection carries nothing to the next request.
+ *
+ * The transaction's opening (`BEGIN; SELECT set_config(…, true)`) costs no round trip of its own on PostgreSQL:
+ * the pool's client writes it together with the transaction's first statement (src/store/pg-prepared.ts).
+ * PGlite runs it at once, as one call (src/store/pglite-dialect.ts). One connection carries the whole unit of
+ * work; any error, the opening's included, rolls it back.
  */
-async function withContextPooled<T>(db: Kysely<any>, ctx: RequestContext, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
+export async function withContext<T>(db: Kysely<any>, ctx: RequestContext, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
   const opening = deferToNextStatement(`BEGIN; SELECT set_config('app.org_id', ${contextLiteral(ctx.orgId, 'orgId')}, true), `
     + `set_config('app.tenant_id', ${contextLiteral(ctx.tenantId, 'tenantId')}, true), set_config('app.user_id', ${contextLiteral(ctx.userId, 'userId')}, true)`);
   return db.connection().execute(async (conn) => {

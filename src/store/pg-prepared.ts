@@ -40,6 +40,11 @@ export function deferToNextStatement(text: string): string {
   return DEFERRED + text;
 }
 
+/** Whether `text` was marked by {@link deferToNextStatement} (a client that cannot defer runs it at once). */
+export function isDeferred(text: string): boolean {
+  return text.startsWith(DEFERRED);
+}
+
 const names = new Map<string, string>();
 const MAX_REMEMBERED_NAMES = 4096;
 

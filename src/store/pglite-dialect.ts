@@ -1,3 +1,4 @@
+import { isDeferred } from './pg-prepared.js';
 import { types, type PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -72,6 +73,12 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    // A transaction's opening (BEGIN; SELECT set_config(...)) is several statements: one call of the simple
+    // protocol instead of one query each.
+    if (compiled.parameters.length === 0 && isDeferred(compiled.sql)) {
+      await this.pglite.exec(compiled.sql);
+      return { rows: [] };
+    }
     const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[], { parsers: PARSERS });
     return {
       rows: result.rows,
