@@ -80,7 +80,8 @@ describe.skipIf(!haveChromium)('scope analyses in a browser', () => {
 
     await page.getByRole('link', { name: 'Blast radius' }).first().click();
     await visible(page.getByRole('table', { name: 'Blast radius ranking' }));
-    expect(await page.locator('table.data tbody tr').count()).toBeGreaterThan(1);
+    // the table may show its first rows before the rest: wait for them (a single read once saw only one)
+    await expect.poll(() => page.locator('table.data tbody tr').count(), { timeout: 5000 }).toBeGreaterThan(1);
     await page.getByRole('link', { name: 'Residency' }).click();
     await visible(page.getByRole('heading', { name: 'Data residency' }));
     await visible(page.getByRole('list', { name: /data gets there/ }).first());
