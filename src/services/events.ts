@@ -11,6 +11,7 @@ import {
 } from '../model/event.js';
 import { translateDbError } from '../store/db-errors.js';
 import { withContext } from '../store/database.js';
+import { PLAN_EACH_TIME } from '../store/pg-prepared.js';
 
 type Trx = Transaction<any>;
 type LineResult = IngestReport['results'][number];
@@ -127,7 +128,7 @@ async function appendBatch(db: Kysely<any>, actor: Actor, candidates: Candidate[
 async function appendOnce(trx: Trx, actor: Actor, candidates: Candidate[]): Promise<{ lineResults: LineResult[]; size: number }> {
   const tenants = await resolveTenants(trx, candidates.map((c) => c.event.tenant).filter((t): t is string => !!t));
   const systems = await resolveSystems(trx, candidates.map((c) => c.event.target).filter((t): t is string => !!t));
-  const earlier = await acceptedBefore(trx, candidates.map((c) => c.event));
+  const earlier = await acceptedBefore(trx, actor.orgId, candidates.map((c) => c.event));
   const lineResults: LineResult[] = [];
   const entries: LedgerEntryInput[] = [];
   const entryLines: number[] = [];
@@ -189,17 +190,19 @@ async function resolveSystems(trx: Trx, slugs: string[]): Promise<Map<string, st
 }
 
 /** Events of this batch that the ledger already holds: source + id → index. */
-async function acceptedBefore(trx: Trx, events: EventInput[]): Promise<Map<string, number>> {
+async function acceptedBefore(trx: Trx, orgId: string, events: EventInput[]): Promise<Map<string, number>> {
   const found = new Map<string, number>();
   for (let i = 0; i < events.length; i += 5000) {
     const chunk = events.slice(i, i + 5000);
     const sources = chunk.map((e) => e.source);
     const ids = chunk.map((e) => e.sourceEventId);
-    const rows = await sql<{ source: string; source_event_id: string; idx: string }>`
+    // Planned each time: see PLAN_EACH_TIME (the ledger grows by the batch, and a plan cached while it was small
+    // scanned all of it for every id).
+    const rows = await sql<{ source: string; source_event_id: string; idx: string }>`${sql.raw(PLAN_EACH_TIME)}
       SELECT l.source, l.source_event_id, l.idx FROM ledger_entries l
       JOIN unnest(${sources}::text[], ${ids}::text[]) AS b(source, source_event_id)
         ON l.source = b.source AND l.source_event_id = b.source_event_id
-      WHERE l.kind = 'event'`.execute(trx);
+      WHERE l.org_id = ${orgId} AND l.kind = 'event'`.execute(trx);
     for (const r of rows.rows) found.set(`${r.source}\u0000${r.source_event_id}`, Number(r.idx));
   }
   return found;

@@ -5,7 +5,7 @@ import { createObject } from '../services/resources.js';
 import { createOrg, operatorActor, type OrgRef } from '../services/provisioning.js';
 import { resourceByName } from '../model/index.js';
 import { openDatabase, withContext, type Database } from './database.js';
-import { deferToNextStatement, PreparingClient, statementName } from './pg-prepared.js';
+import { deferToNextStatement, PLAN_EACH_TIME, PreparingClient, statementName } from './pg-prepared.js';
 
 /**
  * The PostgreSQL pool's client (src/store/pg-prepared.ts): named statements, the bound on them, and the
@@ -32,6 +32,14 @@ pgOnly('PostgreSQL pool client: prepared statements and the deferred transaction
     expect((await client.query(text, [41])).rows).toEqual([{ n: 42 }]);
     expect(await prepared()).toEqual([statementName(text)]);
     expect(client.preparedStatementCount).toBe(1);
+  });
+
+  it('sends a statement marked to be planned at each execution unnamed', async () => {
+    const before = await prepared();
+    const text = `${PLAN_EACH_TIME}SELECT $1::int * 2 AS n`;
+    expect((await client.query(text, [21])).rows).toEqual([{ n: 42 }]);
+    expect((await client.query(text, [5])).rows).toEqual([{ n: 10 }]);
+    expect(await prepared()).toEqual(before);
   });
 
   it('keeps at most maxPreparedStatements, closing the least recently used, and re-prepares it when it comes back', async () => {

@@ -40,6 +40,14 @@ export function deferToNextStatement(text: string): string {
   return DEFERRED + text;
 }
 
+/**
+ * Marks a statement to be planned at each execution, with its actual parameters (sent unnamed): for a statement
+ * whose best plan depends on how large a fast-growing table is now. A named statement's cached generic plan, made
+ * while `ledger_entries` was small, joined 5,000 ingested event ids to it by scanning the whole table for each
+ * one: 80 s a batch at 300,000 events (bench:ledger).
+ */
+export const PLAN_EACH_TIME = '/* tenantproof: planned at each execution */ ';
+
 /** Whether `text` was marked by {@link deferToNextStatement} (a client that cannot defer runs it at once). */
 export function isDeferred(text: string): boolean {
   return text.startsWith(DEFERRED);
@@ -140,7 +148,7 @@ export class PreparingClient extends pg.Client {
 
   /** Send one statement: named when it has parameters, closing this connection's least recently used one if full. */
   #send(text: string, values: unknown[] | undefined): Promise<pg.QueryResult> {
-    if (!values || values.length === 0) return (super.query as AnyQuery)(text, values);
+    if (!values || values.length === 0 || text.startsWith(PLAN_EACH_TIME)) return (super.query as AnyQuery)(text, values);
     const name = statementName(text);
     const statements = this.#statements;
     if (statements.has(name)) {
