@@ -120,9 +120,10 @@ export async function appendEntries(
   const first = await lockLedger(trx, orgId);
   if (sealed.length === 0) return { first, size: first };
   const size = first + sealed.length;
-  const edge = await readStored(trx, orgId, frontier(first));
+  const edgeRefs = frontier(first);
+  const edge = await readStored(trx, orgId, edgeRefs);
   // The right edge of the tree as a stack of complete subtrees, largest first; each leaf merges equal levels.
-  const stack = frontier(first).map((ref) => ({ level: ref.level, hash: edge.lookup(ref.level, ref.index) }));
+  const stack = edgeRefs.map((ref) => ({ level: ref.level, hash: edge.lookup(ref.level, ref.index) }));
   const nodes: Array<{ level: number; idx: number; hash: Buffer }> = [];
   const firstTile = Math.floor(first / TILE_WIDTH);
   const tiles = Buffer.allocUnsafe((size - firstTile * TILE_WIDTH) * HASH_SIZE);
@@ -287,7 +288,7 @@ async function readStored(trx: Trx, orgId: string, refs: readonly SubtreeRef[]):
 }
 
 /** Every complete subtree within a tile's first `leaves` hashes, by level (level 0: the leaves). */
-export function tileLevels(bytes: Buffer, leaves: number): Buffer[][] {
+function tileLevels(bytes: Buffer, leaves: number): Buffer[][] {
   const out: Buffer[][] = [[]];
   for (let i = 0; i < leaves; i++) out[0]!.push(bytes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
   for (let level = 1; level < TILE_LEVEL; level++) {
