@@ -49,19 +49,15 @@ export function masterKeySource(config: Pick<Config, 'dataDir' | 'mode'>, env: N
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const iso = (v: unknown) => new Date(v as string).toISOString();
 
-function presentCheckpoint(orgId: string, r: any): Checkpoint {
-  return {
-    orgId, treeSize: Number(r.tree_size), rootHash: hex(r.root_hash), signedAt: iso(r.signed_at),
-    keyId: r.key_id, signature: Buffer.from(r.signature).toString('base64'),
-  };
-}
-
 /**
- * The latest checkpoint if it covers `size` entries, else a new one signed now. Signers of one org (requests,
- * the timer, other servers) take the ledger head's lock first and look again, so they do not sign twice.
+ * The latest checkpoint if it covers `size` entries, else a new one signed now. `known` is the latest checkpoint
+ * when the caller has already read it (null: the org has none), which saves reading it again. Signers of one org
+ * (requests, the timer, other servers) take the ledger head's lock first and look again, so they do not sign twice.
  */
-export async function checkpointCovering(trx: Trx, orgId: string, size: number, masterKey: MasterKeySource): Promise<Checkpoint> {
-  const latest = await latestCheckpoint(trx, orgId);
+export async function checkpointCovering(
+  trx: Trx, orgId: string, size: number, masterKey: MasterKeySource, known?: Checkpoint | null,
+): Promise<Checkpoint> {
+  const latest = known === undefined ? await latestCheckpoint(trx, orgId) : known;
   if (latest && latest.treeSize >= size) return latest;
   await lockLedger(trx, orgId);
   const again = await latestCheckpoint(trx, orgId);
@@ -100,8 +96,8 @@ export async function entryProof(db: Kysely<any>, actor: Actor, index: number, m
         ? `Ledger entry ${index} not found: the ledger has ${size} ${size === 1 ? 'entry' : 'entries'}${size ? ` (0\u2013${size - 1})` : ''}.`
         : `Ledger entry ${index} not found.`, 'index');
     }
-    const latest = row.tree_size === null ? undefined : presentCheckpointRow(actor.orgId, row);
-    const checkpoint = latest && latest.treeSize >= index + 1 ? latest : await checkpointCovering(trx, actor.orgId, index + 1, masterKey);
+    const latest = row.tree_size === null ? null : presentCheckpointRow(actor.orgId, row);
+    const checkpoint = await checkpointCovering(trx, actor.orgId, index + 1, masterKey, latest);
     const [leaf, ...path] = await rangeHashes(trx, actor.orgId, [[index, index + 1], ...inclusionProof(index, checkpoint.treeSize)]);
     return { entry: presentEntry(row), leafHash: hex(leaf!), checkpoint, inclusionProof: path.map(hex) };
   });
@@ -111,14 +107,14 @@ export async function entryProof(db: Kysely<any>, actor: Actor, index: number, m
 async function checkpointAt(trx: Trx, orgId: string, size: number): Promise<Checkpoint | undefined> {
   const r = await trx.selectFrom('ledger_checkpoints').selectAll().where('org_id', '=', orgId).where('tree_size', '=', size)
     .orderBy('signed_at', 'desc').limit(1).executeTakeFirst();
-  return r ? presentCheckpoint(orgId, r) : undefined;
+  return r ? presentCheckpointRow(orgId, r) : undefined;
 }
 
 /** The latest checkpoint of fewer than `size` entries. */
 async function checkpointBefore(trx: Trx, orgId: string, size: number): Promise<Checkpoint | undefined> {
   const r = await trx.selectFrom('ledger_checkpoints').selectAll().where('org_id', '=', orgId).where('tree_size', '<', size)
     .orderBy('tree_size', 'desc').orderBy('signed_at', 'desc').limit(1).executeTakeFirst();
-  return r ? presentCheckpoint(orgId, r) : undefined;
+  return r ? presentCheckpointRow(orgId, r) : undefined;
 }
 
 /** Hex hashes proving the tree of `second` entries extends the tree of `first` (none when either is trivial). */
@@ -166,7 +162,7 @@ export async function listCheckpointPage(db: Kysely<any>, actor: Actor, query: {
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => presentCheckpoint(actor.orgId, r)),
+      items: page.map((r) => presentCheckpointRow(actor.orgId, r)),
       nextCursor: rows.length > query.limit && last ? Buffer.from(JSON.stringify(['checkpoints', String(last.id)])).toString('base64url') : null,
       total: Number(total?.n ?? 0),
     };
