@@ -1,7 +1,7 @@
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import { canonicalJson } from './canonical-json.js';
-import { EMPTY_ROOT, HASH_SIZE, nodeHash, rangeHash, subtreesOf, type LeafRange, type SubtreeRef } from './merkle.js';
+import { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash, rangeHash, subtreesOf, type LeafRange, type SubtreeRef } from './merkle.js';
 
 type Trx = Transaction<any>;
 
@@ -45,14 +45,9 @@ export function leafBytes(payload: string, salt: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(payload, 'utf8'), salt]);
 }
 
-/** SHA-256(0x00 || payload || salt), written into one buffer and hashed in one call. */
+/** An entry's leaf hash: SHA-256(0x00 || payload || salt). */
 export function entryLeafHash(payload: string, salt: Uint8Array): Buffer {
-  const length = Buffer.byteLength(payload, 'utf8');
-  const bytes = Buffer.allocUnsafe(1 + length + salt.length);
-  bytes[0] = 0x00;
-  bytes.write(payload, 1, 'utf8');
-  bytes.set(salt, 1 + length);
-  return hash('sha256', bytes, 'buffer');
+  return leafHash(leafBytes(payload, salt));
 }
 
 /** The fields of an entry that are also columns of its row. */
@@ -70,12 +65,12 @@ export function payloadFrame(orgId: string, c: PayloadColumns): { prefix: string
   const e = c.event;
   const event = e
     ? `,"event":{"actorInternal":${e.actorInternal},"occurredAt":${s(e.occurredAt)},"outcome":${s(e.outcome)},"source":${s(e.source)},`
-      + `"sourceEventId":${s(e.sourceEventId)},"systemId":${e.systemId === null ? 'null' : s(e.systemId)}}`
+      + `"sourceEventId":${s(e.sourceEventId)},"systemId":${s(e.systemId)}}`
     : '';
   return {
     prefix: `{"action":${s(c.action)},"actor":${s(c.actor)},"at":${s(c.at)},"details":`,
     suffix: `${event},"kind":${s(c.kind)},"objectId":${s(c.objectId)},"objectType":${s(c.objectType)},"org":${s(orgId)},`
-      + `"summary":${s(c.summary)},"tenant":${c.tenantId === null ? 'null' : s(c.tenantId)},"v":2}`,
+      + `"summary":${s(c.summary)},"tenant":${s(c.tenantId)},"v":2}`,
   };
 }
 
@@ -122,22 +117,15 @@ export async function appendEntries(
   const size = first + sealed.length;
   const edgeRefs = frontier(first);
   const edge = await readStored(trx, orgId, edgeRefs);
-  // The right edge of the tree as a stack of complete subtrees, largest first; each leaf merges equal levels.
-  const stack = edgeRefs.map((ref) => ({ level: ref.level, hash: edge.lookup(ref.level, ref.index) }));
-  const nodes: Array<{ level: number; idx: number; hash: Buffer }> = [];
+  const stack: RightEdge = edgeRefs.map((ref) => ({ level: ref.level, hash: edge.lookup(ref.level, ref.index) }));
+  const nodes: StoredNode[] = [];
   const firstTile = Math.floor(first / TILE_WIDTH);
   const tiles = Buffer.allocUnsafe((size - firstTile * TILE_WIDTH) * HASH_SIZE);
   edge.tile(firstTile)?.copy(tiles, 0, 0, (first - firstTile * TILE_WIDTH) * HASH_SIZE);
   sealed.forEach((s, offset) => {
     const index = first + offset;
     s.leaf.copy(tiles, (index - firstTile * TILE_WIDTH) * HASH_SIZE);
-    let node = { level: 0, hash: s.leaf };
-    while (stack.length && stack[stack.length - 1]!.level === node.level) {
-      const left = stack.pop()!;
-      node = { level: node.level + 1, hash: nodeHash(left.hash, node.hash) };
-      if (node.level >= TILE_LEVEL) nodes.push({ level: node.level, idx: Math.floor(index / 2 ** node.level), hash: node.hash });
-    }
-    stack.push(node);
+    pushLeaf(stack, index, s.leaf, nodes);
   });
   await insertEntries(trx, orgId, first, sealed);
   await writeTiles(trx, orgId, firstTile, tiles);
@@ -149,6 +137,31 @@ export async function appendEntries(
 /** The complete subtrees covering leaves [0, size): the right edge an append builds on. */
 function frontier(size: number): SubtreeRef[] {
   return size === 0 ? [] : subtreesOf([0, size]);
+}
+
+/** The right edge of a tree as its complete subtrees, largest first (as {@link frontier} names them). */
+export type RightEdge = Array<{ level: number; hash: Buffer }>;
+/** A complete subtree of 64 leaves or more: the ones `ledger_nodes` stores. */
+export interface StoredNode { level: number; idx: number; hash: Buffer }
+
+/**
+ * Add leaf `index` to the right edge: subtrees of equal level merge into their parent. The subtrees it completes
+ * that are stored as nodes (level >= 6) are added to `completed`. Appends and verify build the tree this way.
+ */
+export function pushLeaf(edge: RightEdge, index: number, leaf: Buffer, completed: StoredNode[]): void {
+  let node = { level: 0, hash: leaf };
+  while (edge.length && edge[edge.length - 1]!.level === node.level) {
+    const left = edge.pop()!;
+    node = { level: node.level + 1, hash: nodeHash(left.hash, node.hash) };
+    // node (level, index >> level) covers the leaves up to index, which completes it
+    if (node.level >= TILE_LEVEL) completed.push({ level: node.level, idx: Math.floor(index / 2 ** node.level), hash: node.hash });
+  }
+  edge.push(node);
+}
+
+/** The tile holding the leaves of complete subtree (level, index), for a subtree smaller than a tile. */
+function tileOf(level: number, index: number): number {
+  return Math.floor((index * 2 ** level) / TILE_WIDTH);
 }
 
 /** Tile rows touched by an append, from `firstTile` on: 64 hashes each, the last one partial. */
@@ -206,7 +219,7 @@ async function insertEntries(trx: Trx, orgId: string, first: number, sealed: rea
 }
 
 /** The subtrees of 64 leaves or more an append completed, in one statement (hashes as hex, decoded by the database). */
-async function insertNodes(trx: Trx, orgId: string, nodes: Array<{ level: number; idx: number; hash: Buffer }>): Promise<void> {
+async function insertNodes(trx: Trx, orgId: string, nodes: StoredNode[]): Promise<void> {
   if (nodes.length === 0) return;
   const rows = nodes.map((n) => ({ level: n.level, idx: n.idx, hash: n.hash.toString('hex') }));
   await sql`
@@ -245,7 +258,7 @@ interface StoredTree {
  */
 async function readStored(trx: Trx, orgId: string, refs: readonly SubtreeRef[]): Promise<StoredTree> {
   const big = refs.filter((r) => r.level >= TILE_LEVEL);
-  const tileIds = [...new Set(refs.filter((r) => r.level < TILE_LEVEL).map((r) => Math.floor((r.index * 2 ** r.level) / TILE_WIDTH)))];
+  const tileIds = [...new Set(refs.filter((r) => r.level < TILE_LEVEL).map((r) => tileOf(r.level, r.index)))];
   const nodes = new Map<string, Buffer>();
   const tiles = new Map<number, Buffer>();
   if (big.length || tileIds.length) {
@@ -272,7 +285,7 @@ async function readStored(trx: Trx, orgId: string, refs: readonly SubtreeRef[]):
         if (!stored) throw new Error(`ledger node ${level}/${index} of org ${orgId} is missing`);
         return stored;
       }
-      const t = Math.floor((index * 2 ** level) / TILE_WIDTH);
+      const t = tileOf(level, index);
       let computed = levels.get(t);
       if (!computed) {
         const bytes = tiles.get(t);

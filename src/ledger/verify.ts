@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import { listCheckpoints } from './checkpoints.js';
 import { HASH_SIZE, nodeHash } from './merkle.js';
 import { checkpointMessage, verifySignature } from './signing.js';
-import { entryLeafHash, payloadFrame, TILE_LEVEL, TILE_WIDTH, treeSize, type PayloadColumns } from './tree-store.js';
+import { entryLeafHash, payloadFrame, pushLeaf, TILE_WIDTH, treeSize, type PayloadColumns, type RightEdge, type StoredNode } from './tree-store.js';
 
 type Trx = Transaction<any>;
 
@@ -44,7 +44,7 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
   for (const c of checkpoints) wanted.set(c.treeSize, '');
 
   // Leaves, in order, against their payloads and the stored tiles; roots at checkpoint sizes on the way.
-  const stack: Array<{ level: number; hash: Buffer }> = [];
+  const stack: RightEdge = [];
   const rootOfStack = () => {
     let r: Buffer = stack[stack.length - 1]!.hash;
     for (let i = stack.length - 2; i >= 0; i--) r = nodeHash(stack[i]!.hash, r);
@@ -75,7 +75,7 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
     const tiles = new Map(tileRows.rows.map((t) => [Number(t.tile), Buffer.from(t.hashes, 'hex')])); // hex: see readStored in tree-store.ts
     const tileProblem = wrongTile(tiles, from, to, size);
     if (tileProblem) return fail(tileProblem);
-    const completed: Array<{ level: number; idx: number; hash: Buffer }> = []; // stored nodes this batch completes
+    const completed: StoredNode[] = []; // stored nodes this batch completes
     for (let i = from; i < to; i++) {
       const e = entries[i - from];
       if (!e || Number(e.idx) !== i) return fail({ kind: 'entry', at: String(i), message: `entry ${i} is missing (found ${e ? `entry ${e.idx}` : 'nothing'} in its place)` });
@@ -85,14 +85,7 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
       const problem = e.payload === null ? expiredProblem(e, i) : entryProblem(e, i, orgId, leaf);
       if (problem) return fail(problem);
       if (e.payload === null) report.entriesExpired++;
-      let node: { level: number; hash: Buffer } = { level: 0, hash: leaf };
-      while (stack.length && stack[stack.length - 1]!.level === node.level) {
-        const left = stack.pop()!;
-        node = { level: node.level + 1, hash: nodeHash(left.hash, node.hash) };
-        // node (level, i >> level) covers the leaves up to i, which completes it
-        if (node.level >= TILE_LEVEL) completed.push({ level: node.level, idx: Math.floor(i / 2 ** node.level), hash: node.hash });
-      }
-      stack.push(node);
+      pushLeaf(stack, i, leaf, completed);
       report.entriesChecked++;
       if (wanted.has(i + 1)) wanted.set(i + 1, rootOfStack().toString('hex'));
     }
@@ -214,7 +207,7 @@ export function projectionMismatch(row: Record<string, any>, payload: Record<str
  * Every interior node the leaves complete must be stored, with the hash recomputed from those leaves (one query
  * per batch: the stored rows of exactly these nodes, by primary key). Proofs read only such complete subtrees.
  */
-async function firstWrongNode(trx: Trx, orgId: string, completed: Array<{ level: number; idx: number; hash: Buffer }>): Promise<LedgerProblem | null> {
+async function firstWrongNode(trx: Trx, orgId: string, completed: StoredNode[]): Promise<LedgerProblem | null> {
   if (completed.length === 0) return null;
   const rows = (await sql<{ level: number; idx: string; hash: Uint8Array }>`
     SELECT n.level, n.idx, n.hash FROM ledger_nodes n
