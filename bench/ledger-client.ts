@@ -13,11 +13,12 @@ import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { eventAt, ndjsonBatch, percentiles, ROW_COLUMNS, rowOf, type Names } from './ledger-events.js';
+import { pgliteStartParams } from '../src/store/database.js';
 
 interface Common { run: string; now: number; events: number; batch: number; clients: number; names: Names }
 interface IngestSpec extends Common { mode: 'ingest'; url: string; token: string }
 interface BaselineSpec extends Common {
-  mode: 'baseline'; db: 'postgres' | 'pglite'; url?: string; dir?: string; table: string; orgId: string;
+  mode: 'baseline'; db: 'postgres' | 'pglite'; url?: string; dir?: string; sharedBuffersMb?: number; table: string; orgId: string;
   tenantIds: Array<[string, string]>; systemIds: Array<[string, string]>;
 }
 type Spec = IngestSpec | BaselineSpec;
@@ -114,7 +115,7 @@ async function baseline(s: BaselineSpec): Promise<void> {
     await pool.end();
     say({ done: true, events: count, seconds, eventsPerSecond: count / seconds, batchMs: percentiles(latencies) });
   } else {
-    const lite = new PGlite(s.dir);
+    const lite = new PGlite(s.dir, { startParams: pgliteStartParams(s.sharedBuffersMb ?? 128) });
     await lite.waitReady;
     await lite.exec(`CREATE TABLE ${s.table} (LIKE ledger_entries INCLUDING ALL)`);
     say({ measuring: true });

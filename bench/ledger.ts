@@ -260,6 +260,8 @@ const PG_DIR = `/tmp/tenantproof-bench-ledger-pg-${PG_PORT}`;
  * A cluster a run left running with --keep-postgres keeps the setting it was started with.
  */
 const SHARED_BUFFERS = process.env.PG_SHARED_BUFFERS ?? '4GB';
+/** PGlite's page cache, MB, for the server and the baseline alike (TENANTPROOF_PGLITE_SHARED_BUFFERS; its maximum). */
+const PGLITE_SHARED_BUFFERS_MB = process.env.TENANTPROOF_PGLITE_SHARED_BUFFERS ?? '1536';
 function startPostgres(): { adminUrl: string; postmaster: number | null; version: string } {
   log(`starting PostgreSQL on 127.0.0.1:${PG_PORT} (scripts/postgres-local.sh: fsync=off, synchronous_commit=off, shared_buffers=${SHARED_BUFFERS}; data in ${PG_DIR})`);
   const r = spawnSync('bash', [join(ROOT, 'scripts', 'postgres-local.sh'), String(PG_PORT), PG_DIR], {
@@ -439,7 +441,10 @@ async function benchDatabase(db: 'postgres' | 'pglite', results: Record<string, 
   results[db] = out;
   const dataDir = mkdtempSync(join(os.tmpdir(), `tp-ledger-bench-${db}-`));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const env: NodeJS.ProcessEnv = { ...process.env, TENANTPROOF_DATA: dataDir, TENANTPROOF_MODE: 'development', TENANTPROOF_MASTER_KEY: MASTER_KEY };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, TENANTPROOF_DATA: dataDir, TENANTPROOF_MODE: 'development', TENANTPROOF_MASTER_KEY: MASTER_KEY,
+    TENANTPROOF_PGLITE_SHARED_BUFFERS: PGLITE_SHARED_BUFFERS_MB,
+  };
   delete env.DATABASE_URL;
   let ownerUrl: string | null = null;
   let postmaster: number | null = null;
@@ -518,7 +523,7 @@ async function benchDatabase(db: 'postgres' | 'pglite', results: Record<string, 
       const database = await openDatabase(loadConfig({ ...env, TENANTPROOF_DATA: dir }));
       await database.migrate();
       await database.close();
-      baseline = await runClient({ ...baselineSpec, db, dir: join(dir, 'pglite') }, null, null, 6144);
+      baseline = await runClient({ ...baselineSpec, db, dir: join(dir, 'pglite'), sharedBuffersMb: Number(PGLITE_SHARED_BUFFERS_MB) }, null, null, 6144);
     }
     out.baseline = { ...baseline.result, eventsPerSecond: Math.round(baseline.result.eventsPerSecond), cpu: baseline.cpu };
     out.apiOverBaseline = +(out.baseline.eventsPerSecond / out.ingest.eventsPerSecond).toFixed(2);
@@ -653,7 +658,7 @@ try {
 results.totalSeconds = Math.round((performance.now() - started) / 1000);
 writeFileSync(flags.out!, JSON.stringify(results, null, 2));
 log(`\n${summary(results)}\n`);
-log(`machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.ramGB} GB, Node ${results.machine.node}${results.postgres?.postgresVersion ? `, PostgreSQL ${results.postgres.postgresVersion} (fsync off, shared_buffers ${SHARED_BUFFERS})` : ''}; load average at start ${results.machine.loadAverageAtStart.join(' ')}`);
+log(`machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.ramGB} GB, Node ${results.machine.node}${results.postgres?.postgresVersion ? `, PostgreSQL ${results.postgres.postgresVersion} (fsync off, shared_buffers ${SHARED_BUFFERS})` : ''}${results.pglite ? `, PGlite shared_buffers ${PGLITE_SHARED_BUFFERS_MB}MB` : ''}; load average at start ${results.machine.loadAverageAtStart.join(' ')}`);
 log(`written to ${flags.out} in ${results.totalSeconds} s${existsSync(RESULTS_DIR) && flags.profile ? `; CPU profiles in ${RESULTS_DIR}` : ''}`);
 if (failed) { console.error(failed); process.exit(1); }
 process.exit(0);

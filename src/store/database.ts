@@ -30,13 +30,22 @@ export interface Database {
 const DATE_OID = 1082;
 const INT8_OID = 20;
 
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'poolSize'>, options: { memory?: boolean } = {}): Promise<Database> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl, config.poolSize) : openPGlite(options.memory ? null : config.dataDir);
+type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'poolSize'> & Partial<Pick<Config, 'pgliteSharedBuffersMb'>>;
+
+export async function openDatabase(config: DatabaseConfig, options: { memory?: boolean } = {}): Promise<Database> {
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl, config.poolSize)
+    : openPGlite(options.memory ? null : config.dataDir, config.pgliteSharedBuffersMb ?? 128);
 }
 
-async function openPGlite(dataDir: string | null): Promise<Database> {
+/** PGlite's own start parameters, plus the page cache size (`shared_buffers`). */
+export function pgliteStartParams(sharedBuffersMb: number): string[] {
+  return [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`];
+}
+
+async function openPGlite(dataDir: string | null, sharedBuffersMb: number): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir ? `${dataDir}/pglite` : undefined);
+  const pglite = new PGlite(dataDir ? `${dataDir}/pglite` : undefined, { startParams: pgliteStartParams(sharedBuffersMb) });
   await pglite.waitReady;
   let appRole = false;
   const toApp = async () => { await pglite.exec(`SET ROLE ${APP_ROLE}`); appRole = true; };
