@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { runMigrations, type MigrationResult } from './migrate.js';
 import { deferToNextStatement, PreparingClient } from './pg-prepared.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { PGliteUpkeep, type UpkeepWork } from './pglite-upkeep.js';
 
 /** The role every application query runs as: not the owner, not superuser, no BYPASSRLS. */
 export const APP_ROLE = 'tenantproof_app';
@@ -23,6 +24,8 @@ export interface Database {
   migrate(): Promise<MigrationResult[]>;
   /** Run a multi-statement script as the owner (migrations, benchmark switches). */
   ownerScript(text: string): Promise<void>;
+  /** PGlite only: the maintenance PostgreSQL's autovacuum would do (pglite-upkeep.ts). */
+  upkeep?: PGliteUpkeep;
   close(): Promise<void>;
 }
 
@@ -50,7 +53,9 @@ async function openPGlite(dataDir: string | null, sharedBuffersMb: number): Prom
   let appRole = false;
   const toApp = async () => { await pglite.exec(`SET ROLE ${APP_ROLE}`); appRole = true; };
   const toOwner = async () => { if (appRole) { await pglite.exec('RESET ROLE'); appRole = false; } };
-  const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
+  // PGlite has no autovacuum: statistics and dead rows are looked after between transactions, as the owner.
+  const upkeep = new PGliteUpkeep((work) => maintain(work));
+  const db = new Kysely<any>({ dialect: new PGliteDialect(pglite, upkeep) });
   const ownerScript = async (text: string) => {
     // PGlite is a single connection: take it through Kysely's queue so no app transaction is in flight.
     await db.connection().execute(async () => {
@@ -62,10 +67,27 @@ async function openPGlite(dataDir: string | null, sharedBuffersMb: number): Prom
     const r = await pglite.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_roles WHERE rolname = '${APP_ROLE}'`);
     if (r.rows[0]?.n) await toApp();
   };
+  const maintain = async (work: UpkeepWork): Promise<Map<string, number>> => {
+    const rows = new Map<string, number>();
+    await db.connection().execute(async () => {
+      await toOwner();
+      try {
+        // Names come from writtenTable: letters, digits and underscores only.
+        for (const table of work.vacuum) await pglite.exec(`VACUUM (ANALYZE) "${table}"`);
+        if (work.analyze.length) await pglite.exec(`ANALYZE ${work.analyze.map((t) => `"${t}"`).join(', ')}`);
+        const r = await pglite.query<{ relname: string; reltuples: number }>(
+          `SELECT relname, reltuples::float8 AS reltuples FROM pg_class WHERE oid IN (SELECT to_regclass(quote_ident(t)) FROM unnest($1::text[]) t)`,
+          [[...work.vacuum, ...work.analyze]]);
+        for (const x of r.rows) rows.set(x.relname, Math.max(0, Number(x.reltuples)));
+      } finally { await toAppIfRoleExists(); }
+    });
+    return rows;
+  };
   await toAppIfRoleExists();
   return {
     kind: 'pglite',
     db,
+    upkeep,
     ownerScript,
     migrate: () => runMigrations(ownerScript, async (q, params) => {
       let rows: any[] = [];
@@ -75,7 +97,7 @@ async function openPGlite(dataDir: string | null, sharedBuffersMb: number): Prom
       });
       return rows;
     }),
-    close: async () => { await db.destroy(); await pglite.close(); },
+    close: async () => { await upkeep.idle(); await db.destroy(); await pglite.close(); },
   };
 }
 

@@ -1,4 +1,5 @@
 import { isDeferred } from './pg-prepared.js';
+import type { PGliteUpkeep } from './pglite-upkeep.js';
 import { types, type PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -17,9 +18,10 @@ import {
  * at a time: a queue, not a pool. Without it two requests would interleave inside each other's BEGIN.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  /** `upkeep` hears of every write and runs its maintenance between transactions (pglite-upkeep.ts). */
+  constructor(private readonly pglite: PGlite, private readonly upkeep?: PGliteUpkeep) {}
   createAdapter() { return new PostgresAdapter(); }
-  createDriver(): Driver { return new PGliteDriver(this.pglite); }
+  createDriver(): Driver { return new PGliteDriver(this.pglite, this.upkeep); }
   createIntrospector(db: Kysely<any>) { return new PostgresIntrospector(db); }
   createQueryCompiler() { return new PostgresQueryCompiler(); }
 }
@@ -29,8 +31,8 @@ class PGliteDriver implements Driver {
   #tail: Promise<void> = Promise.resolve();
   #release: (() => void) | null = null;
 
-  constructor(pglite: PGlite) {
-    this.#connection = new PGliteConnection(pglite);
+  constructor(pglite: PGlite, private readonly upkeep?: PGliteUpkeep) {
+    this.#connection = new PGliteConnection(pglite, upkeep);
   }
 
   async init(): Promise<void> {}
@@ -57,6 +59,7 @@ class PGliteDriver implements Driver {
     const release = this.#release;
     this.#release = null;
     release?.();
+    this.upkeep?.afterTransaction();
   }
   async destroy(): Promise<void> {}
 }
@@ -70,7 +73,7 @@ const PARSERS = {
 };
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGlite, private readonly upkeep?: PGliteUpkeep) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     // A transaction's opening (BEGIN; SELECT set_config(...)) is several statements: one call of the simple
@@ -80,6 +83,7 @@ class PGliteConnection implements DatabaseConnection {
       return { rows: [] };
     }
     const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[], { parsers: PARSERS });
+    this.upkeep?.noteStatement(compiled.sql, result.affectedRows);
     return {
       rows: result.rows,
       ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
