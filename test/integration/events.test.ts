@@ -117,6 +117,19 @@ describe('events', () => {
     expect(indexOf.size).toBe(60);
   });
 
+  it('an event id is a duplicate only from the same source: another tool may reuse it', async () => {
+    const [a, b] = [unique('shared'), unique('shared')];
+    const first = await post(ndjson([event({ source: 'rmm', sourceEventId: a }), event({ source: 'psa', sourceEventId: b })]));
+    expect(first.json().accepted).toBe(2);
+    // rmm/b and psa/a cross the pairs the ledger holds: new events; rmm/a and psa/b are the same again
+    const again = await post(ndjson([
+      event({ source: 'rmm', sourceEventId: b }), event({ source: 'psa', sourceEventId: a }),
+      event({ source: 'rmm', sourceEventId: a }), event({ source: 'psa', sourceEventId: b }),
+    ]));
+    expect(again.json().results.map((r: { status: string; index?: number }) => r.status)).toEqual(['accepted', 'accepted', 'duplicate', 'duplicate']);
+    expect(again.json().results.slice(2).map((r: { index: number }) => r.index)).toEqual(first.json().results.map((r: { index: number }) => r.index));
+  });
+
   it('only owners, ISMS managers and engineers ingest', async () => {
     for (const token of [s.tokens.auditor, s.tokens.viewerA]) {
       const res = await post([event()], token);
