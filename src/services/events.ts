@@ -193,22 +193,22 @@ async function resolveSystems(trx: Trx, slugs: string[]): Promise<Map<string, st
 async function acceptedBefore(trx: Trx, orgId: string, events: EventInput[]): Promise<Map<string, number>> {
   const found = new Map<string, number>();
   for (let i = 0; i < events.length; i += 5000) {
-    const chunk = events.slice(i, i + 5000);
-    const wanted = new Set(chunk.map((e) => `${e.source}\u0000${e.sourceEventId}`));
-    // The ids as constants (= ANY), not joined from unnest(): under row-level security PostgreSQL does not use
-    // a join's clauses as index conditions, so a join read every event of the organization (in a hash join, or
-    // once per id in a nested loop: 43 s for 5,000 ids at 15,000 events). Constants probe the source-event index.
-    // A row may pair one listed source with another's id; those are dropped below. Planned each time: see
-    // PLAN_EACH_TIME (the plan depends on the arrays' sizes and the ledger's).
+    const idsBySource = new Map<string, string[]>();
+    for (const e of events.slice(i, i + 5000)) {
+      const ids = idsBySource.get(e.source);
+      if (ids) ids.push(e.sourceEventId); else idsBySource.set(e.source, [e.sourceEventId]);
+    }
+    // Each source with its ids as constants: (source = $s AND source_event_id = ANY($ids)) OR …, one exact probe
+    // of the source-event index per event. Not joined from unnest(): under row-level security PostgreSQL does not
+    // use a join's clauses as index conditions, so a join read every event of the organization (in a hash join,
+    // or once per id in a nested loop: 43 s for 5,000 ids at 15,000 events). Not one list of sources and one of
+    // ids either: PostgreSQL 15 probes every pair of the two. Planned each time: see PLAN_EACH_TIME (the plan
+    // depends on the lists' sizes and the ledger's).
+    const bySource = [...idsBySource].map(([source, ids]) => sql`(source = ${source} AND source_event_id = ANY(${ids}::text[]))`);
     const rows = await sql<{ source: string; source_event_id: string; idx: string }>`${sql.raw(PLAN_EACH_TIME)}
       SELECT source, source_event_id, idx FROM ledger_entries
-      WHERE org_id = ${orgId} AND kind = 'event'
-        AND source = ANY(${[...new Set(chunk.map((e) => e.source))]}::text[])
-        AND source_event_id = ANY(${[...new Set(chunk.map((e) => e.sourceEventId))]}::text[])`.execute(trx);
-    for (const r of rows.rows) {
-      const key = `${r.source}\u0000${r.source_event_id}`;
-      if (wanted.has(key)) found.set(key, Number(r.idx));
-    }
+      WHERE org_id = ${orgId} AND kind = 'event' AND (${sql.join(bySource, sql` OR `)})`.execute(trx);
+    for (const r of rows.rows) found.set(`${r.source}\u0000${r.source_event_id}`, Number(r.idx));
   }
   return found;
 }
