@@ -56,47 +56,36 @@ async function openPGlite(dataDir: string | null, sharedBuffersMb: number): Prom
   // PGlite has no autovacuum: statistics and dead rows are looked after between transactions, as the owner.
   const upkeep = new PGliteUpkeep((work) => maintain(work));
   const db = new Kysely<any>({ dialect: new PGliteDialect(pglite, upkeep) });
-  const ownerScript = async (text: string) => {
-    // PGlite is a single connection: take it through Kysely's queue so no app transaction is in flight.
-    await db.connection().execute(async () => {
-      await toOwner();
-      try { await pglite.exec(text); } finally { await toAppIfRoleExists(); }
-    });
-  };
   const toAppIfRoleExists = async () => {
     const r = await pglite.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_roles WHERE rolname = '${APP_ROLE}'`);
     if (r.rows[0]?.n) await toApp();
   };
-  const maintain = async (work: UpkeepWork): Promise<Map<string, number>> => {
-    const rows = new Map<string, number>();
+  /** Run `work` as the owner. PGlite is a single connection: take it through Kysely's queue so no app transaction is in flight. */
+  const asOwner = async <T>(work: () => Promise<T>): Promise<T> => {
+    let result!: T;
     await db.connection().execute(async () => {
       await toOwner();
-      try {
-        // Names come from writtenTable: letters, digits and underscores only.
-        for (const table of work.vacuum) await pglite.exec(`VACUUM (ANALYZE) "${table}"`);
-        if (work.analyze.length) await pglite.exec(`ANALYZE ${work.analyze.map((t) => `"${t}"`).join(', ')}`);
-        const r = await pglite.query<{ relname: string; reltuples: number }>(
-          `SELECT relname, reltuples::float8 AS reltuples FROM pg_class WHERE oid IN (SELECT to_regclass(quote_ident(t)) FROM unnest($1::text[]) t)`,
-          [[...work.vacuum, ...work.analyze]]);
-        for (const x of r.rows) rows.set(x.relname, Math.max(0, Number(x.reltuples)));
-      } finally { await toAppIfRoleExists(); }
+      try { result = await work(); } finally { await toAppIfRoleExists(); }
     });
-    return rows;
+    return result;
   };
+  const ownerScript = async (text: string) => { await asOwner(() => pglite.exec(text)); };
+  const maintain = (work: UpkeepWork) => asOwner(async () => {
+    // Names come from writtenTable: letters, digits and underscores only.
+    for (const table of work.vacuum) await pglite.exec(`VACUUM (ANALYZE) "${table}"`);
+    if (work.analyze.length) await pglite.exec(`ANALYZE ${work.analyze.map((t) => `"${t}"`).join(', ')}`);
+    const r = await pglite.query<{ relname: string; reltuples: number }>(
+      `SELECT relname, reltuples::float8 AS reltuples FROM pg_class WHERE oid IN (SELECT to_regclass(quote_ident(t)) FROM unnest($1::text[]) t)`,
+      [[...work.vacuum, ...work.analyze]]);
+    return new Map(r.rows.map((x) => [x.relname, Math.max(0, Number(x.reltuples))]));
+  });
   await toAppIfRoleExists();
   return {
     kind: 'pglite',
     db,
     upkeep,
     ownerScript,
-    migrate: () => runMigrations(ownerScript, async (q, params) => {
-      let rows: any[] = [];
-      await db.connection().execute(async () => {
-        await toOwner();
-        try { rows = (await pglite.query(q, params)).rows as any[]; } finally { await toAppIfRoleExists(); }
-      });
-      return rows;
-    }),
+    migrate: () => runMigrations(ownerScript, async (q, params) => asOwner(async () => (await pglite.query(q, params)).rows as any[])),
     close: async () => { await upkeep.idle(); await db.destroy(); await pglite.close(); },
   };
 }
