@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { eventAt, ndjsonBatch, percentiles, ROW_COLUMNS, rowOf, type Names } from './ledger-events.js';
+import { DEFAULT_PGLITE_SHARED_BUFFERS_MB } from '../src/config.js';
 import { pgliteStartParams } from '../src/store/database.js';
 
 interface Common { run: string; now: number; events: number; batch: number; clients: number; names: Names }
@@ -115,7 +116,7 @@ async function baseline(s: BaselineSpec): Promise<void> {
     await pool.end();
     say({ done: true, events: count, seconds, eventsPerSecond: count / seconds, batchMs: percentiles(latencies) });
   } else {
-    const lite = new PGlite(s.dir, { startParams: pgliteStartParams(s.sharedBuffersMb ?? 128) });
+    const lite = new PGlite(s.dir, { startParams: pgliteStartParams(s.sharedBuffersMb ?? DEFAULT_PGLITE_SHARED_BUFFERS_MB) });
     await lite.waitReady;
     await lite.exec(`CREATE TABLE ${s.table} (LIKE ledger_entries INCLUDING ALL)`);
     say({ measuring: true });

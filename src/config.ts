@@ -29,6 +29,9 @@ export interface Config {
   evidenceMaxBytes: number;
 }
 
+/** The embedded database's page cache, MB, when TENANTPROOF_PGLITE_SHARED_BUFFERS is not set (PostgreSQL's own default). */
+export const DEFAULT_PGLITE_SHARED_BUFFERS_MB = 128;
+
 export class ConfigError extends Error {
   constructor(public readonly variable: string, message: string) {
     super(`${variable}: ${message}`);
@@ -71,7 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bodyLimit: integer(env, 'TENANTPROOF_BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
     poolSize: integer(env, 'TENANTPROOF_POOL_SIZE', 10, 1, 200),
-    pgliteSharedBuffersMb: integer(env, 'TENANTPROOF_PGLITE_SHARED_BUFFERS', 128, 16, 1536),
+    pgliteSharedBuffersMb: integer(env, 'TENANTPROOF_PGLITE_SHARED_BUFFERS', DEFAULT_PGLITE_SHARED_BUFFERS_MB, 16, 1536),
     sessionSeconds: integer(env, 'TENANTPROOF_SESSION_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     evidenceMaxBytes: integer(env, 'TENANTPROOF_EVIDENCE_MAX_BYTES', 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
   };

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
-import type { Config } from '../config.js';
+import { DEFAULT_PGLITE_SHARED_BUFFERS_MB, type Config } from '../config.js';
 import { runMigrations, type MigrationResult } from './migrate.js';
 import { deferToNextStatement, PreparingClient } from './pg-prepared.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -38,7 +38,7 @@ type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'poolSize'> & Par
 export async function openDatabase(config: DatabaseConfig, options: { memory?: boolean } = {}): Promise<Database> {
   return config.databaseUrl
     ? openPostgres(config.databaseUrl, config.poolSize)
-    : openPGlite(options.memory ? null : config.dataDir, config.pgliteSharedBuffersMb ?? 128);
+    : openPGlite(options.memory ? null : config.dataDir, config.pgliteSharedBuffersMb ?? DEFAULT_PGLITE_SHARED_BUFFERS_MB);
 }
 
 /** PGlite's own start parameters, plus the page cache size (`shared_buffers`). */
