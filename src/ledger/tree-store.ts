@@ -265,12 +265,14 @@ async function readStored(trx: Trx, orgId: string, refs: readonly SubtreeRef[]):
     // Hashes as hex text: PGlite decodes a bytea result byte by byte in JavaScript (2.6 ms for one tile), while
     // Buffer.from(hex) is native.
     // One statement text whatever the subtrees, so its plan is cached (src/store/pg-prepared.ts): a literal list of
-    // (level, idx) pairs was planned anew each time (0.8 ms). Levels × indexes may name a few nodes not asked for.
+    // (level, idx) pairs was planned anew each time (0.8 ms). The pairs are joined from two arrays, one index probe
+    // each: `level = ANY(…) AND idx = ANY(…)` probed every level with every index, 17 × 16 for one proof at 10M
+    // entries (0.97 ms against 0.31 ms, scratch measurement on PostgreSQL 15).
     const rows = await sql<{ level: number; idx: string; hash: string }>`
       SELECT -1 AS level, tile AS idx, encode(hashes, 'hex') AS hash FROM ledger_leaf_tiles WHERE org_id = ${orgId} AND tile = ANY(${tileIds}::bigint[])
       UNION ALL
-      SELECT level, idx, encode(hash, 'hex') FROM ledger_nodes
-      WHERE org_id = ${orgId} AND level = ANY(${[...new Set(big.map((r) => r.level))]}::smallint[]) AND idx = ANY(${[...new Set(big.map((r) => r.index))]}::bigint[])`.execute(trx);
+      SELECT n.level, n.idx, encode(n.hash, 'hex') FROM unnest(${big.map((r) => r.level)}::smallint[], ${big.map((r) => r.index)}::bigint[]) AS w(level, idx)
+      JOIN ledger_nodes n ON n.org_id = ${orgId} AND n.level = w.level AND n.idx = w.idx`.execute(trx);
     for (const r of rows.rows) {
       if (Number(r.level) === -1) tiles.set(Number(r.idx), Buffer.from(r.hash, 'hex'));
       else nodes.set(`${r.level}/${r.idx}`, Buffer.from(r.hash, 'hex'));
