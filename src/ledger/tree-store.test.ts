@@ -92,3 +92,19 @@ describe('payload frame (the canonical JSON around details, rebuilt from columns
     }
   });
 });
+
+describe('entryLeafHash', () => {
+  it('is SHA-256(0x00 || UTF-8 payload || salt) for any text and size, its reused buffer included', () => {
+    const salt = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+    const payloads = [
+      '', '{"a":1}', 'é'.repeat(5), '日本語のテキスト', '😀 emoji', 'lone \ud800 surrogate', 'x'.repeat(21_845), '€'.repeat(21_845),
+      'y'.repeat(70_000), // past the reused buffer: allocated
+      '{"a":1}', // after a long one, a short one: nothing of the earlier bytes may remain
+    ];
+    for (const payload of payloads) {
+      const expected = leafHash(Buffer.concat([Buffer.from(payload, 'utf8'), salt]));
+      expect(entryLeafHash(payload, salt).equals(expected), `payload of ${payload.length} code units`).toBe(true);
+      expect(entryLeafHash(payload, salt).equals(leafHash(leafBytes(payload, salt)))).toBe(true);
+    }
+  });
+});
