@@ -92,6 +92,26 @@ describe('ledger verification finds tampering in the database, every time', () =
     expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '11', message: expect.stringMatching(/column outcome/) });
   });
 
+  // Every queryable column of an event, edited alone: verify reads them as one JSON array by position, so a
+  // column read from the wrong place would show here (or fail the untouched ledger above).
+  it.each([
+    ['at', `at = at + interval '1 second'`], ['tenant_id', `tenant_id = '${randomUUID()}'`], ['kind', `kind = 'change'`],
+    ['action', `action = 'export'`], ['object_type', `object_type = 'vendor'`], ['object_id', `object_id = 'other'`],
+    ['actor', `actor = 'mallory'`], ['summary', `summary = 'nothing happened'`], ['occurred_at', `occurred_at = occurred_at - interval '1 day'`],
+    ['source', `source = 'rmm'`], ['source_event_id', `source_event_id = 'b-2'`], ['system_id', `system_id = '${randomUUID()}'`],
+    ['actor_internal', `actor_internal = false`], ['outcome', `outcome = 'failure'`],
+  ])('names an event whose %s column was edited', async (column, edit) => {
+    const event: LedgerEntryInput = {
+      ...entry(11), kind: 'event', action: 'restore', details: { tenant: null, target: null, details: {} },
+      event: { occurredAt: new Date(1_699_000_000_000).toISOString(), source: 'backup', sourceEventId: 'b-1', systemId: null, actorInternal: true, outcome: 'success' },
+    };
+    await withContext(database.db, ctx(), (trx) => appendEntries(trx, orgId, [event]));
+    await tamper(`UPDATE ledger_entries SET ${edit} WHERE org_id = :org AND idx = 11`);
+    const problem = (await verify()).problem;
+    expect(problem).toMatchObject({ kind: 'entry', at: '11' });
+    expect(problem!.message).toContain(`column ${column} `);
+  });
+
   it('names a change that was given an event column', async () => {
     await tamper(`UPDATE ledger_entries SET source = 'rmm' WHERE org_id = :org AND idx = 3`);
     expect((await verify()).problem).toMatchObject({ kind: 'entry', at: '3', message: expect.stringMatching(/event columns of a change/) });
