@@ -59,6 +59,20 @@ describe('stored Merkle tree (per org)', () => {
     });
   });
 
+  it('stores every payload exactly as sealed, in its place, whatever its text (the payloads travel as lines)', async () => {
+    const odd = ['line\nbreak', 'carriage\r\nreturn', '\u2028\u2029', 'tab\there', 'quote " and \\ backslash', 'é😀', ''];
+    // a NUL cannot be a column's text, but the details may hold one: canonical JSON escapes it
+    const entries = odd.map((text, i) => ({ ...entry(700 + i), actor: text, summary: text, details: { text, nested: { [text]: [text] }, nul: '\u0000' } }));
+    const sealed = sealEntries(orgId, entries);
+    const { first } = await withContext(database.db, ctx(), (trx) => appendEntries(trx, orgId, sealed));
+    const rows = await withContext(database.db, ctx(), async (trx) => (await sql<{ idx: string; payload: string; actor: string; summary: string }>`
+      SELECT idx, payload, actor, summary FROM ledger_entries WHERE idx >= ${first} ORDER BY idx`.execute(trx)).rows);
+    expect(rows.map((r) => Number(r.idx))).toEqual(odd.map((_, i) => first + i));
+    expect(rows.map((r) => r.payload)).toEqual(sealed.map((s) => s.payload));
+    expect(rows.map((r) => [r.actor, r.summary])).toEqual(odd.map((text) => [text, text]));
+    expect(rows.every((r) => !r.payload.includes('\n'))).toBe(true);
+  });
+
   it('rolls back with the transaction that failed', async () => {
     const before = await withContext(database.db, ctx(), (trx) => treeSize(trx, orgId));
     await expect(withContext(database.db, ctx(), async (trx) => {

@@ -112,7 +112,7 @@ export function sealEntries(orgId: string, entries: readonly LedgerEntryInput[])
   return entries.map((entry, i) => {
     const payload = entryPayload(orgId, entry);
     const salt = salts.subarray(16 * i, 16 * i + 16);
-    return { entry, payload, salt, leaf: entryLeafHash(payload, salt), row: JSON.stringify(entryRow(entry, payload, salt)) };
+    return { entry, payload, salt, leaf: entryLeafHash(payload, salt), row: JSON.stringify(entryRow(entry, salt)) };
   });
 }
 
@@ -191,45 +191,61 @@ async function writeTiles(trx: Trx, orgId: string, firstTile: number, hashes: Bu
     ON CONFLICT (org_id, tile) DO UPDATE SET hashes = EXCLUDED.hashes`.execute(trx);
 }
 
-/** One ledger_entries row as it travels to the database: a JSON object whose keys are the column names (idx is its position in the batch). */
+/**
+ * One ledger_entries row as it travels to the database: a JSON object whose keys are the column names, without
+ * the payload (which travels apart, see insertEntries); idx is its position in the batch.
+ */
 interface EntryRow {
   at: string; tenant_id: string | null; kind: string; action: string; object_type: string; object_id: string;
-  actor: string; summary: string; payload: string; salt: string;
+  actor: string; summary: string; salt: string;
   occurred_at: string | null; source: string | null; source_event_id: string | null; system_id: string | null;
   actor_internal: boolean | null; outcome: string | null;
 }
 
-function entryRow(entry: LedgerEntryInput, payload: string, salt: Buffer): EntryRow {
+function entryRow(entry: LedgerEntryInput, salt: Buffer): EntryRow {
   const e = entry.event;
   return {
     at: entry.at, tenant_id: entry.tenantId, kind: entry.kind, action: entry.action, object_type: entry.objectType,
-    object_id: entry.objectId, actor: entry.actor, summary: entry.summary, payload, salt: salt.toString('hex'),
+    object_id: entry.objectId, actor: entry.actor, summary: entry.summary, salt: salt.toString('hex'),
     occurred_at: e?.occurredAt ?? null, source: e?.source ?? null, source_event_id: e?.sourceEventId ?? null,
     system_id: e?.systemId ?? null, actor_internal: e ? e.actorInternal : null, outcome: e?.outcome ?? null,
   };
 }
 
+const LINE_BREAK = '\n';
+
 /**
- * One INSERT … SELECT FROM json_to_recordset($1) per append, whatever its size: the rows go as ONE JSON text
- * (each row built by the engine's native JSON.stringify when it was sealed, parsed by the database in C) instead
- * of multi-row VALUES with 18 parameters a row, whose building, escaping and parsing cost more than the rows
- * themselves (bench:ledger). A row's index is its ordinality in the batch after `first`; salts go as hex.
+ * One INSERT … SELECT per append, whatever its size. The rows go as ONE JSON text (each row built by the engine's
+ * native JSON.stringify when it was sealed, parsed by the database in C) instead of multi-row VALUES with 18
+ * parameters a row, whose building, escaping and parsing cost more than the rows themselves (bench:ledger). The
+ * payloads go beside them as one text, a line each, split by the database: canonical JSON has no raw line break
+ * (JSON.stringify escapes it), and inside the rows' JSON every payload would be escaped by the server and parsed
+ * again by the database, under the ledger lock. A row's index is its ordinality in the batch after `first`; salts
+ * go as hex.
  */
 async function insertEntries(trx: Trx, orgId: string, first: number, sealed: readonly SealedEntry[]): Promise<void> {
   let rows = '[';
-  for (let i = 0; i < sealed.length; i++) rows += (i ? ',' : '') + sealed[i]!.row;
+  let payloads = '';
+  for (let i = 0; i < sealed.length; i++) {
+    const { row, payload } = sealed[i]!;
+    if (payload.includes(LINE_BREAK)) throw new Error('a ledger payload holds a raw line break: canonical JSON never does');
+    rows += (i ? ',' : '') + row;
+    payloads += (i ? LINE_BREAK : '') + payload;
+  }
   rows += ']';
   await sql`
     INSERT INTO ledger_entries (org_id, idx, at, tenant_id, kind, action, object_type, object_id, actor, summary, payload, salt,
                                 occurred_at, source, source_event_id, system_id, actor_internal, outcome)
     SELECT ${orgId}::uuid, ${first}::bigint + u.n - 1, u.at, u.tenant_id, u.kind, u.action, u.object_type, u.object_id, u.actor, u.summary, u.payload,
            decode(u.salt, 'hex'), u.occurred_at, u.source, u.source_event_id, u.system_id, u.actor_internal, u.outcome
-    FROM ROWS FROM (json_to_recordset(${rows}::json)
-      AS (at timestamptz, tenant_id uuid, kind text, action text, object_type text, object_id text, actor text,
-          summary text, payload text, salt text, occurred_at timestamptz, source text, source_event_id text, system_id uuid,
-          actor_internal boolean, outcome text)) WITH ORDINALITY
-      AS u(at, tenant_id, kind, action, object_type, object_id, actor, summary, payload, salt, occurred_at, source, source_event_id,
-           system_id, actor_internal, outcome, n)`.execute(trx);
+    FROM ROWS FROM (
+        json_to_recordset(${rows}::json)
+          AS (at timestamptz, tenant_id uuid, kind text, action text, object_type text, object_id text, actor text,
+              summary text, salt text, occurred_at timestamptz, source text, source_event_id text, system_id uuid,
+              actor_internal boolean, outcome text),
+        string_to_table(${payloads}::text, chr(10))) WITH ORDINALITY
+      AS u(at, tenant_id, kind, action, object_type, object_id, actor, summary, salt, occurred_at, source, source_event_id,
+           system_id, actor_internal, outcome, payload, n)`.execute(trx);
 }
 
 /** The subtrees of 64 leaves or more an append completed, in one statement (hashes as hex, decoded by the database). */
