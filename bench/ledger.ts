@@ -287,6 +287,42 @@ async function ownerClient(url: string): Promise<pg.Client> {
   return c;
 }
 
+/**
+ * What else ran while `measure` did: PostgreSQL's autovacuum workers (sampled every 250 ms: the share of samples
+ * with one running, and the tables they worked on) and the CPU of the server, the database and the machine. A
+ * latency's p95 on 2 cores moves with it.
+ */
+async function withBackground<T>(ownerUrl: string | null, server: Server | null, postmaster: number | null, measure: () => Promise<T>) {
+  const before = snapshot(server?.child.pid, undefined, postmaster);
+  const sampler = ownerUrl ? await ownerClient(ownerUrl) : null;
+  let samples = 0;
+  let busy = 0;
+  const tables = new Set<string>();
+  let stop = false;
+  const sampling = (async () => {
+    while (sampler && !stop) {
+      const rows = (await sampler.query(`SELECT query FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`)).rows as Array<{ query: string }>;
+      samples++;
+      if (rows.length) busy++;
+      for (const r of rows) tables.add(r.query.replace(/^autovacuum:\s*/, '').slice(0, 80));
+      await new Promise((done) => setTimeout(done, 250));
+    }
+  })();
+  try {
+    const result = await measure();
+    return { result, background: { autovacuumPct: samples ? Math.round((100 * busy) / samples) : null, autovacuum: [...tables], cpu: cpuBetween(before, snapshot(server?.child.pid, undefined, postmaster)) } };
+  } finally {
+    stop = true;
+    await sampling;
+    await sampler?.end();
+  }
+}
+
+function backgroundNote(b: { autovacuumPct: number | null; autovacuum: string[]; cpu: ReturnType<typeof cpuBetween> }): string {
+  const vacuum = b.autovacuumPct === null ? '' : `autovacuum running ${b.autovacuumPct}% of the time${b.autovacuum.length ? ` (${b.autovacuum.join('; ')})` : ''}, `;
+  return `meanwhile: ${vacuum}server CPU ${b.cpu.serverPct}%, database ${b.cpu.databasePct ?? '(in the server)'}%, machine ${b.cpu.machinePct}% of 2 cores`;
+}
+
 // ------------------------------------------------------------------------------------------- the parts
 
 interface Target {
@@ -492,8 +528,10 @@ async function benchDatabase(db: 'postgres' | 'pglite', results: Record<string, 
   out.ingested.queries = await queries(server.url, tokens, names.tenants, names.systems);
   log(`  queries over ${EVENTS.toLocaleString('en')} events (${tenants.length} tenants): p50 ${out.ingested.queries.all.p50} ms, p95 ${out.ingested.queries.all.p95} ms`);
   out.ingested.checkpoints = (await checkpointSizes(server.url, tokens.engineer)).length;
-  out.ingested.proofs = await proofsOverHttp(server.url, tokens.engineer, size, before);
+  const ingestedProofs = await withBackground(ownerUrl, server, postmaster, () => proofsOverHttp(server.url, tokens.engineer, size, before));
+  out.ingested.proofs = { ...ingestedProofs.result, background: ingestedProofs.background };
   log(`  entry + inclusion proof (HTTP): p50 ${out.ingested.proofs.entryWithInclusionProofMs.p50} ms, p95 ${out.ingested.proofs.entryWithInclusionProofMs.p95} ms; consistency ${out.ingested.proofs.consistency.from}→${out.ingested.proofs.consistency.to} (HTTP): p50 ${out.ingested.proofs.consistency.ms.p50} ms, p95 ${out.ingested.proofs.consistency.ms.p95} ms`);
+  log(`    ${backgroundNote(ingestedProofs.background)}`);
   out.ingested.verify = await verifyOverHttp(server.url, tokens.engineer);
   log(`  verify (POST /api/ledger/verify): ${out.ingested.verify.entriesPerSecond.toLocaleString('en')} entries/s (${out.ingested.verify.entries.toLocaleString('en')} entries, ${out.ingested.verify.checkpoints} checkpoints, ${out.ingested.verify.seconds} s)`);
   out.ingested.serverPeakRssMb = peakRssMb(server.child.pid!);
@@ -591,8 +629,10 @@ async function scalePart(out: Record<string, any>, env: NodeJS.ProcessEnv, owner
   scale.queries = await queries(server.url, scaleTokens, tenantRows.map((x) => x.slug), systemRows.map((x) => x.slug));
   log(`  queries over ${scale.events.toLocaleString('en')} events: p50 ${scale.queries.all.p50} ms, p95 ${scale.queries.all.p95} ms`);
   for (const q of scale.queries.shapes) log(`    ${q.shape.padEnd(32)} p50 ${String(q.p50).padStart(8)} ms  p95 ${String(q.p95).padStart(8)} ms  max ${String(q.max).padStart(8)} ms  (n ${q.n}, ${q.rows} rows)`);
-  scale.proofs = await proofsOverHttp(server.url, scaleTokens.engineer, scale.checkpoints[1], scale.checkpoints[0]);
+  const scaleProofs = await withBackground(ownerUrl, server, postmaster, () => proofsOverHttp(server.url, scaleTokens.engineer, scale.checkpoints[1], scale.checkpoints[0]));
+  scale.proofs = { ...scaleProofs.result, background: scaleProofs.background };
   log(`  entry + inclusion proof (HTTP): p50 ${scale.proofs.entryWithInclusionProofMs.p50} ms, p95 ${scale.proofs.entryWithInclusionProofMs.p95} ms; consistency ${scale.proofs.consistency.from}→${scale.proofs.consistency.to} (HTTP): p50 ${scale.proofs.consistency.ms.p50} ms, p95 ${scale.proofs.consistency.ms.p95} ms`);
+  log(`    ${backgroundNote(scaleProofs.background)}`);
   if (flags['verify-scale']) {
     const before = snapshot(server.child.pid, undefined, postmaster);
     scale.verify = await verifyOverHttp(server.url, scaleTokens.engineer);
