@@ -199,9 +199,10 @@ async function acceptedBefore(trx: Trx, orgId: string, events: EventInput[]): Pr
       if (ids) ids.push(e.sourceEventId); else idsBySource.set(e.source, [e.sourceEventId]);
     }
     // Each source with its ids as constants: (source = $s AND source_event_id = ANY($ids)) OR …, one exact probe
-    // of the source-event index per event. Not joined from unnest(): under row-level security PostgreSQL does not
-    // use a join's clauses as index conditions, so a join read every event of the organization (in a hash join,
-    // or once per id in a nested loop: 43 s for 5,000 ids at 15,000 events). Not one list of sources and one of
+    // of the source-event index per event. Not joined from unnest(): the join was planned to read every event of the
+    // organization (a hash join, or once per id in a nested loop: 43 s for 5,000 ids at 15,000 events), while
+    // constants are always index conditions. (Row-level security was once blamed for that; it is not: with
+    // statistics, the same join under RLS probes the index, see docs/benchmarks.md.) Not one list of sources and one of
     // ids either: PostgreSQL 15 probes every pair of the two. Planned each time: see PLAN_EACH_TIME (the plan
     // depends on the lists' sizes and the ledger's).
     const bySource = [...idsBySource].map(([source, ids]) => sql`(source = ${source} AND source_event_id = ANY(${ids}::text[]))`);
