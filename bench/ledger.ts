@@ -318,9 +318,14 @@ async function withBackground<T>(ownerUrl: string | null, server: Server | null,
   }
 }
 
+/** The database's CPU share, or where it is counted: PGlite runs inside the server's process. */
+function databaseCpu(pct: number | null): string {
+  return pct === null ? 'counted in the server' : `${pct}%`;
+}
+
 function backgroundNote(b: { autovacuumPct: number | null; autovacuum: string[]; cpu: ReturnType<typeof cpuBetween> }): string {
   const vacuum = b.autovacuumPct === null ? '' : `autovacuum running ${b.autovacuumPct}% of the time${b.autovacuum.length ? ` (${b.autovacuum.join('; ')})` : ''}, `;
-  return `meanwhile: ${vacuum}server CPU ${b.cpu.serverPct}%, database ${b.cpu.databasePct ?? '(in the server)'}%, machine ${b.cpu.machinePct}% of 2 cores`;
+  return `meanwhile: ${vacuum}server CPU ${b.cpu.serverPct}%, database ${databaseCpu(b.cpu.databasePct)}, machine ${b.cpu.machinePct}% of 2 cores`;
 }
 
 // ------------------------------------------------------------------------------------------- the parts
@@ -518,7 +523,7 @@ async function benchDatabase(db: 'postgres' | 'pglite', results: Record<string, 
   const ingest = await runClient({ mode: 'ingest', url: server.url, token: tokens.engineer, ...common }, server, postmaster, 4096);
   out.ingest = { ...ingest.result, eventsPerSecond: Math.round(ingest.result.eventsPerSecond), cpu: ingest.cpu, serverPeakRssMb: peakRssMb(server.child.pid!) };
   log(`  ingest: ${out.ingest.eventsPerSecond.toLocaleString('en')} events/s (${out.ingest.seconds.toFixed(1)} s; batch p50 ${out.ingest.batchMs.p50} ms, p95 ${out.ingest.batchMs.p95} ms), server peak RSS ${out.ingest.serverPeakRssMb} MB`);
-  log(`          CPU: server ${ingest.cpu.serverPct}%, database ${ingest.cpu.databasePct ?? '(in the server)'}%, client ${ingest.cpu.clientPct}%, machine ${ingest.cpu.machinePct}% of 2 cores (other processes: ${ingest.cpu.otherCpuSeconds} CPU s)`);
+  log(`          CPU: server ${ingest.cpu.serverPct}%, database ${databaseCpu(ingest.cpu.databasePct)}, client ${ingest.cpu.clientPct}%, machine ${ingest.cpu.machinePct}% of 2 cores (other processes: ${ingest.cpu.otherCpuSeconds} CPU s)`);
 
   // 3. queries, proofs and verify over the ingested ledger
   const size = ingest.result.treeSize as number;
