@@ -13,7 +13,8 @@ import { createHash, hash } from 'node:crypto';
  */
 
 export const HASH_SIZE = 32;
-const LEAF_PREFIX = 0x00;
+/** The byte before a leaf's bytes in its hash (RFC 9162). */
+export const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
 
 /** SHA-256 of the empty string: the root of the empty tree. */

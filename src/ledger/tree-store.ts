@@ -1,7 +1,7 @@
 import { hash, randomBytes } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import { canonicalJson } from './canonical-json.js';
-import { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash, rangeHash, subtreesOf, type LeafRange, type SubtreeRef } from './merkle.js';
+import { EMPTY_ROOT, HASH_SIZE, LEAF_PREFIX, leafHash, nodeHash, rangeHash, subtreesOf, type LeafRange, type SubtreeRef } from './merkle.js';
 
 type Trx = Transaction<any>;
 
@@ -58,7 +58,7 @@ const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 export function entryLeafHash(payload: string, salt: Uint8Array): Buffer {
   const most = 1 + 3 * payload.length + salt.length; // UTF-8 takes at most 3 bytes per UTF-16 code unit
   if (most > SCRATCH_BYTES) return leafHash(leafBytes(payload, salt));
-  scratch[0] = 0x00;
+  scratch[0] = LEAF_PREFIX;
   const end = 1 + scratch.write(payload, 1, 'utf8');
   scratch.set(salt, end);
   return hash('sha256', scratch.subarray(0, end + salt.length), 'buffer');
