@@ -52,9 +52,12 @@ export class PGliteUpkeep {
   readonly #tables = new Map<string, TableCounts>();
   readonly #run: UpkeepRunner;
   #running: Promise<void> | null = null;
-  /** The last maintenance error, kept for `idle()` callers and tests; maintenance is retried on the next write. */
+  /**
+   * The last maintenance error, kept for tests. The failed round's tables are forgotten, so they are maintained
+   * again once their new writes pass the thresholds.
+   */
   lastError: unknown = null;
-  /** How many maintenance rounds ran (for tests and the benchmark's report). */
+  /** How many maintenance rounds ran (for tests). */
   rounds = 0;
 
   constructor(run: UpkeepRunner) {
