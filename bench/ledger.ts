@@ -370,6 +370,11 @@ async function queries(base: string, tokens: OrgTokens, tenants: string[], syste
     { name: 'tenant + action', path: (i) => `tenant=${pick(i)}&action=privilege-change` },
     { name: 'tenant + external + failure', path: (i) => `tenant=${pick(i)}&actorType=external&outcome=failure` },
     { name: 'tenant + actor', path: (i) => `tenant=${pick(i)}&actor=tech${mix(i, 23) % 60}%40northwind.example` },
+    // The customer's own users are rare in a tenant's events (bench/ledger-events.ts: 500 per tenant, 20 % external).
+    { name: 'tenant + customer user', path: (i) => { const t = pick(i); return `tenant=${t}&actor=user${mix(i, 25) % 500}%40${t}.example`; } },
+    // An investigation that finds nothing must still answer quickly: the worst case for any index that filters.
+    { name: 'tenant + actor with no events', path: (i) => `tenant=${pick(i)}&actor=nobody${i}%40nowhere.example` },
+    { name: 'actor, all tenants', path: (i) => `actor=tech${mix(i, 26) % 60}%40northwind.example` },
     ...(systems.length ? [{ name: 'tenant + system', path: (i: number) => `tenant=${pick(i)}&system=${systems[mix(i, 24) % systems.length]}` }] : []),
     { name: 'tenant + break-glass, 90 days', path: (i) => `tenant=${pick(i)}&action=break-glass&from=${new Date(now - 90 * day).toISOString()}` },
     { name: 'tenant, page 2 (cursor)', path: (i) => `tenant=${pick(i)}`, cursor: true },
