@@ -13,16 +13,18 @@
 -- the index itself tests the other filters, so no row is fetched from the heap until it is known to match.
 -- - tenant_timeline: a tenant's events, with or without any other filter. The tenant-viewer's queries come here too.
 -- - timeline: the organization's events across tenants (an engineer with no tenant filter).
--- - by_actor: one actor's events, in one tenant or all: "what did this account do?" must answer at once even when
---   the account is rare, which no index that leads with time can do.
--- Cost: a query whose filters match rarely within a busy tenant reads more index entries (a tenant + engineer
--- query reads a few thousand instead of 101); bench:ledger reports each query shape's p50 and p95.
+-- - by_actor: one actor's events in one tenant, newest first ("what did this engineer do for this tenant?"), and an
+--   actor across all tenants when the actor is rare ("what did this account do?"): the planner reads its few
+--   entries and sorts them, where an index that leads with time would walk the whole organization. For an actor
+--   with many events the timeline is quicker, and its key tests the actor.
+-- Cost: a query whose other filters match rarely within a busy tenant reads more index entries than one led by
+-- that filter would; bench:ledger reports each query shape's p50 and p95.
 CREATE INDEX ledger_entries_events_tenant_timeline ON ledger_entries
   (org_id, tenant_id, occurred_at DESC, idx DESC, actor_internal, outcome, action, system_id, source, actor) WHERE kind = 'event';
 CREATE INDEX ledger_entries_events_timeline ON ledger_entries
   (org_id, occurred_at DESC, idx DESC, tenant_id, actor_internal, outcome, action, system_id, source, actor) WHERE kind = 'event';
 CREATE INDEX ledger_entries_events_by_actor ON ledger_entries
-  (org_id, actor, occurred_at DESC, idx DESC, tenant_id, actor_internal, outcome, action, system_id, source) WHERE kind = 'event';
+  (org_id, actor, tenant_id, occurred_at DESC, idx DESC, actor_internal, outcome, action, system_id, source) WHERE kind = 'event';
 
 DROP INDEX ledger_entries_events_by_tenant;
 DROP INDEX ledger_entries_events_by_time;
