@@ -42,14 +42,14 @@ describe('investigation queries and the events indexes', () => {
   });
   afterAll(async () => { await h?.close(); });
 
-  type Investigation = Awaited<ReturnType<typeof investigationQuery>>;
+  type Investigation = Awaited<ReturnType<typeof investigationQuery>>['query'];
   async function plan(filter: Filter[], viewerTenant: string | null, more: (q: Investigation) => Investigation = (q) => q): Promise<PlanNode> {
     const q = Object.fromEntries(filter.map((f) => [f, values[f]])) as Partial<EventQuery>;
     return withContext(h.database.db, { orgId: s.org.orgId, tenantId: viewerTenant, userId: null }, async (trx) => {
       await sql`SET LOCAL enable_seqscan = off`.execute(trx);
       await sql`SET LOCAL enable_bitmapscan = off`.execute(trx);
       await sql`SET LOCAL enable_sort = off`.execute(trx);
-      const compiled = more(await investigationQuery(trx, { ...q, limit: 100 }, viewerTenant)).compile();
+      const compiled = more((await investigationQuery(trx, { ...q, limit: 100 }, viewerTenant)).query).compile();
       const result = await trx.executeQuery(CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${compiled.sql}`, [...compiled.parameters]));
       const raw = (result.rows[0] as Record<string, unknown>)['QUERY PLAN'];
       return ((typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan: PlanNode }>)[0]!.Plan;
@@ -77,6 +77,17 @@ describe('investigation queries and the events indexes', () => {
 
   it('serves a tenant-viewer\u2019s queries from its tenant\u2019s index even when it names no tenant', async () => {
     for (const filter of shapes.filter((f) => !f.includes('tenant'))) expectServedByAnIndex(await plan(filter, s.ids.tenantA!), filter, true);
+  });
+
+  it('plans an actor across all tenants with the actor\u2019s value, and every other query from the cache', async () => {
+    const planned = (filter: Partial<EventQuery>, viewerTenant: string | null = null) =>
+      withContext(h.database.db, { orgId: s.org.orgId, tenantId: viewerTenant, userId: null }, async (trx) =>
+        (await investigationQuery(trx, { ...filter, limit: 100 }, viewerTenant)).planEachTime);
+    expect(await planned({ actor: values.actor })).toBe(true);
+    expect(await planned({ actor: values.actor, action: values.action })).toBe(true);
+    expect(await planned({ actor: values.actor, tenant: values.tenant })).toBe(false);
+    expect(await planned({ actor: values.actor }, s.ids.tenantA!)).toBe(false);
+    expect(await planned({ system: values.system })).toBe(false);
   });
 
   it('would notice a filter the indexes do not carry', async () => {

@@ -163,6 +163,25 @@ describe('events', () => {
       expect(res.json().items[0]).toMatchObject({ tenant: 'tenant-a', target: 'dedicated-a', actorType: 'external', expired: false });
     });
 
+    it('"what did this account do?" across all tenants, and a tenant-viewer sees only its own tenant\u2019s part', async () => {
+      const account = `${unique('shared-admin')}@provider.example`;
+      const res = await post([
+        event({ actor: account, action: 'privilege-change', tenant: 'tenant-a', target: 'dedicated-a', time: ago(4) }),
+        event({ actor: account, action: 'export', tenant: 'tenant-b', target: 'dedicated-b', time: ago(3) }),
+        event({ actor: account, action: 'config-change', tenant: null, target: 'shared-db', time: ago(2) }),
+      ]);
+      expect(res.json().accepted).toBe(3);
+      const q = `/api/events?actor=${encodeURIComponent(account)}`;
+      const everywhere = (await get(q)).json();
+      expect(everywhere.items.map((e: any) => [e.action, e.tenant])).toEqual([['config-change', null], ['export', 'tenant-b'], ['privilege-change', 'tenant-a']]);
+      // A page at a time, the same events in the same order (the cursor goes through the same planned statement).
+      const first = (await get(`${q}&limit=2`)).json();
+      const rest = (await get(`${q}&limit=2&cursor=${first.nextCursor}`)).json();
+      expect([...first.items, ...rest.items].map((e: any) => e.index)).toEqual(everywhere.items.map((e: any) => e.index));
+      expect((await get(q, s.tokens.viewerA)).json().items.map((e: any) => e.action)).toEqual(['privilege-change']);
+      expect((await get(q, other.tokens.owner)).json().items).toEqual([]);
+    });
+
     it('pages newest first with a cursor, and refuses a forged cursor', async () => {
       const all = (await get('/api/events?limit=500')).json().items;
       const seen: number[] = [];
