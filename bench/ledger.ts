@@ -375,6 +375,7 @@ async function queries(base: string, tokens: OrgTokens, tenants: string[], syste
     // An investigation that finds nothing must still answer quickly: the worst case for any index that filters.
     { name: 'tenant + actor with no events', path: (i) => `tenant=${pick(i)}&actor=nobody${i}%40nowhere.example` },
     { name: 'actor, all tenants', path: (i) => `actor=tech${mix(i, 26) % 60}%40northwind.example` },
+    { name: 'customer user, all tenants', path: (i) => `actor=user${mix(i, 27) % 500}%40${pick(i)}.example` },
     ...(systems.length ? [{ name: 'tenant + system', path: (i: number) => `tenant=${pick(i)}&system=${systems[mix(i, 24) % systems.length]}` }] : []),
     { name: 'tenant + break-glass, 90 days', path: (i) => `tenant=${pick(i)}&action=break-glass&from=${new Date(now - 90 * day).toISOString()}` },
     { name: 'tenant, page 2 (cursor)', path: (i) => `tenant=${pick(i)}`, cursor: true },
