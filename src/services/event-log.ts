@@ -1,9 +1,8 @@
-import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
 import { AppError } from '../api/errors.js';
 import type { EventQuery, LedgerEvent } from '../model/event.js';
-import { PLAN_EACH_TIME } from '../store/pg-prepared.js';
 import { asActor } from './resources.js';
 
 type Trx = Transaction<any>;
@@ -44,9 +43,8 @@ type PageQuery = Omit<EventQuery, 'limit'> & { limit: number };
 export interface InvestigationScope { orgId: string; ownTenantId: string | null }
 
 /**
- * The SELECT behind one page of an investigation, its tenant and system already resolved to ids, and whether it must
- * be planned with its actual values. Exported so that a test can ask the planner how it would run every filter
- * (test/integration/event-indexes.test.ts).
+ * The SELECT behind one page of an investigation, its tenant and system already resolved to ids. Exported so that
+ * a test can ask the planner how it would run every filter (test/integration/event-indexes.test.ts).
  */
 export async function investigationQuery(trx: Trx, q: PageQuery, scope: InvestigationScope) {
   let query = trx.selectFrom('ledger_entries as e')
@@ -60,9 +58,8 @@ export async function investigationQuery(trx: Trx, q: PageQuery, scope: Investig
     // generic plan can use them only when the predicate is in its text. With `kind = $1`, a tenant's investigation
     // on a 10M-event ledger read and sorted every entry of the tenant (14 s; bench:ledger).
     .where(sql<boolean>`e.kind = 'event'`)
-    // The organization as a value, though the org policy already says it: the policy's current_setting() is unknown
-    // to the planner, which then guessed 65 of an engineer's events where there were 13,078 (bench:ledger, 1M) and
-    // chose to read and sort them all (88 ms) instead of walking the timeline.
+    // The organization as a value, though the org policy already says it: the planner cannot estimate the policy's
+    // current_setting(), and with the value it can use the organization's statistics to choose among the indexes.
     .where('e.org_id', '=', scope.orgId);
   // Every filter is a key column of the events' indexes (migration 0018), so the index tests it, not the heap.
   // A tenant-viewer's query names its own tenant even when the viewer did not: the tenant policy alone (an OR on a
@@ -81,42 +78,11 @@ export async function investigationQuery(trx: Trx, q: PageQuery, scope: Investig
     const [at, idx] = decodeCursor(q.cursor);
     query = query.where(sql<boolean>`(e.occurred_at, e.idx) < (${at}::timestamptz, ${idx}::bigint)`);
   }
-  return {
-    query: query.orderBy('e.occurred_at', 'desc').orderBy('e.idx', 'desc').limit(q.limit + 1),
-    // An actor across all tenants: the best index depends on how many events that actor has (actorWalksTimeline).
-    // A cached generic plan cannot know, and chose to read and sort all of an engineer's 133,790 events at 10M
-    // (3.2 s, bench:ledger), so this one shape is planned with its values.
-    planEachTime: Boolean(q.actor) && !tenantId,
-  };
-}
-
-/**
- * Whether an investigation of `actor` across all tenants should walk the organization's timeline (newest first,
- * its key testing the actor) rather than read the actor's own events from `events_by_actor` and sort them.
- *
- * Reading n events and sorting them costs ~n row fetches; walking the timeline to find a page of 100 costs
- * ~100·N/n index entries (N events in the organization), each ~25 times cheaper than a row fetch (bench:ledger:
- * ~0.3 against ~7.7 µs). They are equal at n ≈ 2√N, so this counts the actor's events up to that many, from the
- * index alone. The planner cannot make this choice itself: the tenant policy's `current_setting(…) IS NULL` is a
- * condition it cannot estimate, so it takes every query to match ~200 times fewer rows than it does, and reads and
- * sorts every actor's events (an engineer's 13,078 of 1M: 88 ms, where the timeline takes ~5).
- */
-export async function actorWalksTimeline(trx: Trx, orgId: string, actor: string): Promise<boolean> {
-  const row = (await sql<{ n: number; cap: number }>`
-    WITH h AS (SELECT ceil(2 * sqrt(greatest(tree_size, 1)))::int AS cap FROM ledger_heads WHERE org_id = ${orgId})
-    SELECT h.cap, (SELECT count(*) FROM (
-      SELECT 1 FROM ledger_entries WHERE org_id = ${orgId} AND kind = 'event' AND actor = ${actor} LIMIT (SELECT cap FROM h)
-    ) AS seen)::int AS n
-    FROM h`.execute(trx)).rows[0];
-  return row !== undefined && row.n >= row.cap;
+  return query.orderBy('e.occurred_at', 'desc').orderBy('e.idx', 'desc').limit(q.limit + 1);
 }
 
 async function page(trx: Trx, q: PageQuery, scope: InvestigationScope): Promise<EventPage> {
-  const { query, planEachTime } = await investigationQuery(trx, q, scope);
-  // The only plan without a sort is the timeline's, so this is how the walk is chosen (for this transaction only).
-  if (planEachTime && q.actor && await actorWalksTimeline(trx, scope.orgId, q.actor)) await sql`SET LOCAL enable_sort = off`.execute(trx);
-  const compiled = query.compile();
-  const rows = (await trx.executeQuery<any>(planEachTime ? CompiledQuery.raw(PLAN_EACH_TIME + compiled.sql, [...compiled.parameters]) : compiled)).rows;
+  const rows = await (await investigationQuery(trx, q, scope)).execute();
   const more = rows.length > q.limit;
   const items = rows.slice(0, q.limit).map(present);
   const last = items[items.length - 1];
