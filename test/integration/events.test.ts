@@ -174,7 +174,7 @@ describe('events', () => {
       const q = `/api/events?actor=${encodeURIComponent(account)}`;
       const everywhere = (await get(q)).json();
       expect(everywhere.items.map((e: any) => [e.action, e.tenant])).toEqual([['config-change', null], ['export', 'tenant-b'], ['privilege-change', 'tenant-a']]);
-      // A page at a time, the same events in the same order (the cursor goes through the same planned statement).
+      // A page at a time, the same events in the same order (the cursor continues where the first page ended).
       const first = (await get(`${q}&limit=2`)).json();
       const rest = (await get(`${q}&limit=2&cursor=${first.nextCursor}`)).json();
       expect([...first.items, ...rest.items].map((e: any) => e.index)).toEqual(everywhere.items.map((e: any) => e.index));

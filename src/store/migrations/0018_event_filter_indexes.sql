@@ -3,9 +3,8 @@
 --
 -- Before: (tenant, time), (time), (system, time) and, from 0010, one index per filter: tenant + action,
 -- tenant + system, tenant + actor, and the tenant's external actors. Inserting 5,000 events into a copy of
--- ledger_entries took 378 ms with those seven (and the two below) and 102 ms with only the two the ledger needs,
--- the primary key and source-event uniqueness
--- (docs/benchmarks.md, "Which indexes an event pays for"). And a filter the indexes did not lead with still
+-- ledger_entries took 378 ms with those seven and the ledger's own two (the primary key and source-event
+-- uniqueness), and 102 ms with the ledger's two alone (docs/benchmarks.md, "Which indexes an event pays for"). And a filter the indexes did not lead with still
 -- fetched each candidate row from the heap: tenant + external + failure had p95 78-164 ms with a cold cache at
 -- 10,000,000 events, and an actor across all tenants took 1.8-2.4 s.
 --
