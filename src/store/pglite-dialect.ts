@@ -1,4 +1,5 @@
 import { isDeferred } from './pg-prepared.js';
+import { PGliteStatements } from './pglite-statements.js';
 import type { PGliteUpkeep } from './pglite-upkeep.js';
 import { types, type PGlite } from '@electric-sql/pglite';
 import {
@@ -16,6 +17,7 @@ import {
 /**
  * Kysely dialect for PGlite. PGlite is one connection, so the driver hands it out to one transaction
  * at a time: a queue, not a pool. Without it two requests would interleave inside each other's BEGIN.
+ * Statements go through {@link PGliteStatements}: prepared once per shape, one call into PGlite each.
  */
 export class PGliteDialect implements Dialect {
   /** `upkeep` hears of every write and runs its maintenance between transactions (pglite-upkeep.ts). */
@@ -73,7 +75,11 @@ const PARSERS = {
 };
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite, private readonly upkeep?: PGliteUpkeep) {}
+  readonly #statements: PGliteStatements;
+
+  constructor(private readonly pglite: PGlite, private readonly upkeep?: PGliteUpkeep) {
+    this.#statements = new PGliteStatements(pglite);
+  }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     // A transaction's opening (BEGIN; SELECT set_config(...)) is several statements: one call of the simple
@@ -82,7 +88,7 @@ class PGliteConnection implements DatabaseConnection {
       await this.pglite.exec(compiled.sql);
       return { rows: [] };
     }
-    const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[], { parsers: PARSERS });
+    const result = await this.#statements.query<R>(compiled.sql, compiled.parameters, { parsers: PARSERS });
     this.upkeep?.noteStatement(compiled.sql, result.affectedRows);
     return {
       rows: result.rows,
