@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAN_EACH_TIME, statementName } from './pg-prepared.js';
 import { PGliteStatements } from './pglite-statements.js';
@@ -45,6 +45,18 @@ describe('PGlite statements: prepared once, results as PGlite.query gives them',
       const theirs = await pglite.query(text, values);
       expect({ text, rows: mine.rows, fields: mine.fields, affected: mine.affectedRows }).toEqual({ text, rows: theirs.rows, fields: theirs.fields, affected: theirs.affectedRows });
     }
+  });
+
+  it("applies a caller's own parsers over PGlite's, whichever set each call brings", async () => {
+    const text = 'SELECT n, at, id, tags FROM items WHERE id = $1';
+    const asText = { [types.INT8]: (v: string) => `int8:${v}`, [types.TIMESTAMPTZ]: (v: string) => `at:${v}` };
+    const asNumber = { [types.INT8]: (v: string) => Number(v) };
+    for (const parsers of [asText, asNumber, asText]) {
+      const mine = (await statements.query(text, [1], { parsers })).rows;
+      expect(mine).toEqual((await pglite.query(text, [1], { parsers })).rows);
+      expect((mine[0] as { n: unknown }).n).toBe(parsers[types.INT8]!('9007199254740993'));
+    }
+    expect((await statements.query<{ n: unknown }>(text, [1])).rows[0]!.n).toBe(9007199254740993n);
   });
 
   it('keeps at most its bound of statements, closing the least recently used', async () => {
