@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orgsDueForCheckpoint, signDueCheckpoints, startCheckpointTimer } from '../../src/ledger/checkpoint-timer.js';
 import { subtreesOf } from '../../src/ledger/merkle.js';
 import { verifyConsistencyProof, verifyEntryProof, type CheckpointJson } from '../../src/ledger/proof.js';
+import { signCheckpoint } from '../../src/ledger/checkpoints.js';
 import { checkpointMessage, signMessage } from '../../src/ledger/signing.js';
 import { appendEntries, type LedgerEntryInput } from '../../src/ledger/tree-store.js';
 import { resourceByName } from '../../src/model/index.js';
@@ -116,6 +117,22 @@ describe('the ledger API', () => {
       const older = (await get(a.tokens.owner, '/api/ledger/entries/1')).json();
       expect(older.checkpoint).toEqual(proof.checkpoint);
       expect(verifyEntryProof({ ...older, publicKeys: await keysOf(a) }).ok).toBe(true);
+    });
+
+    it('proves against the checkpoint signed meanwhile by someone else (the server guesses the latest size it saw last)', async () => {
+      const first = (await get(a.tokens.owner, '/api/ledger/entries/2')).json(); // the server now remembers this size
+      await change(a);
+      await change(a);
+      // signed outside this request path (as the timer or another server would): the guess is now stale
+      const signed = await inOrg(a, (trx) => signCheckpoint(trx, a.org.orgId, MASTER));
+      expect(signed.treeSize).toBeGreaterThan(first.checkpoint.treeSize);
+      const keys = await keysOf(a);
+      for (const index of [2, 3]) {
+        const proof = (await get(a.tokens.owner, `/api/ledger/entries/${index}`)).json();
+        expect(proof.checkpoint).toMatchObject({ treeSize: signed.treeSize, rootHash: signed.rootHash });
+        expect(verifyEntryProof({ ...proof, publicKeys: keys })).toEqual({ ok: true, problems: [], expired: false });
+      }
+      expect((await get(a.tokens.owner, '/api/ledger/entries/2')).json().inclusionProof).not.toEqual(first.inclusionProof);
     });
 
     it('a mutated payload, salt, proof, root or signature fails offline verification, each named', async () => {
