@@ -70,10 +70,17 @@ describe('PGlite statements: prepared once, results as PGlite.query gives them',
     expect((await statements.query(texts[2]!, [7])).rows).toEqual([{ c: 7 }]); // prepared again when needed
   });
 
-  it('runs statements marked to be planned at each execution unnamed', async () => {
+  it('runs statements marked to be planned at each execution, and those without parameters, unnamed', async () => {
     const before = await prepared();
     expect((await statements.query(`${PLAN_EACH_TIME}SELECT $1::int * 2 AS n`, [21])).rows).toEqual([{ n: 42 }]);
+    expect((await statements.query('SELECT 6 * 7 AS n', [])).rows).toEqual([{ n: 42 }]);
     expect(await prepared()).toEqual(before);
+  });
+
+  it('replaces a statement of the name it would use that the session already holds', async () => {
+    const text = 'SELECT $1::int - 1 AS n';
+    await pglite.exec(`PREPARE "${statementName(text)}" AS SELECT 'stale'::text AS n`);
+    expect((await statements.query(text, [43])).rows).toEqual([{ n: 42 }]);
   });
 
   it("reports the database's error with its code and position, and the session goes on", async () => {

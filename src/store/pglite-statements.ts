@@ -18,9 +18,9 @@ const RESULT_TYPE_CHANGED = '0A000';
  * Execute, Sync, each a round through the WebAssembly module) and parses and plans the statement each time; with
  * row-level security, planning the policies is much of a point read's time. Here a statement with parameters is
  * prepared once under a name derived from its text (Parse + Describe + Sync in one call); every execution after
- * that is one call: Bind + Describe + Execute + Sync. A statement without parameters (BEGIN, COMMIT, a
- * transaction's context) is one call too, unnamed. Statements marked {@link PLAN_EACH_TIME} are planned with
- * their actual parameters at each execution, as on PostgreSQL.
+ * that is one call: Bind + Describe + Execute + Sync. A statement without parameters (BEGIN, COMMIT) is one
+ * call too, unnamed. Statements marked {@link PLAN_EACH_TIME} are planned with their actual parameters at each
+ * execution, as on PostgreSQL (two calls: their parameters' types are needed to send the values).
  *
  * It stays correct for the same reasons as on PostgreSQL: the policies read `app.org_id` / `app.tenant_id` with
  * `current_setting()` at execution, and PostgreSQL re-plans a prepared statement when the role (PGlite switches
@@ -48,8 +48,13 @@ export class PGliteStatements {
 
   /** Run one statement (not several: the extended protocol takes one) and parse its rows as `PGlite.query` would. */
   async query<R>(text: string, values: readonly unknown[], options: QueryOptions = {}): Promise<Results<R>> {
-    if (values.length === 0 || text.startsWith(PLAN_EACH_TIME)) {
-      // Unnamed: parsed and planned with these values, as PGlite's own query does, in one call instead of six.
+    if (values.length === 0) {
+      // Nothing to bind: parsed, planned and run unnamed, in one call.
+      return this.pglite.runExclusive(() => this.#execute<R>([serialize.parse({ name: '', text }), serialize.bind({ statement: '', values: [] })], options));
+    }
+    if (text.startsWith(PLAN_EACH_TIME)) {
+      // Unnamed: parsed and planned with these values, as PGlite's own query does; two calls (the parameters'
+      // types, then the run) instead of six.
       return this.pglite.runExclusive(async () => {
         const types = await this.#describe('', text);
         return this.#execute<R>([serialize.bind({ statement: '', values: this.#serialize(values, types) })], options);
@@ -81,9 +86,14 @@ export class PGliteStatements {
     return statement;
   }
 
-  /** Parse `text` as statement `name` ('' = unnamed) and return its parameters' types. */
+  /**
+   * Parse `text` as statement `name` ('' = unnamed) and return its parameters' types. A named one is closed first
+   * (no error when there is none): a statement this session made but never heard back about would otherwise
+   * make every later Parse of its name fail.
+   */
   async #describe(name: string, text: string): Promise<number[]> {
-    const messages = await this.#call([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]);
+    const close = name === '' ? [] : [serialize.close({ type: 'S', name })];
+    const messages = await this.#call([...close, serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]);
     return parse.parseDescribeStatementResults(messages);
   }
 
