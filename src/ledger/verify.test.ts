@@ -126,4 +126,50 @@ describe('ledger verification finds tampering in the database, every time', () =
     await tamper(forgeLeafHashSql(orgId, 3));
     await expect(withContext(database.db, ctx(), (trx) => signCheckpoint(trx, orgId, masterKey))).rejects.toThrow(/no longer gives the root/);
   });
+
+  describe('with a transaction per read, while the ledger grows', () => {
+    // 11 entries + 119 = 130: two full tiles and a partial third, read 64 entries at a time
+    const grow = async () => withContext(database.db, ctx(), (trx) => appendEntries(trx, orgId, Array.from({ length: 119 }, (_, i) => entry(11 + i))));
+    const perRead = <T>(fn: (trx: any) => Promise<T>) => withContext(database.db, ctx(), fn);
+
+    it('verifies the tree as it was when it began: entries appended meanwhile (into its last tile, too) are not tampering', async () => {
+      await grow();
+      const seen: Array<[number, number]> = [];
+      const r = await verifyLedger(perRead, orgId, {
+        batchSize: 64,
+        onProgress: async (done, total) => {
+          seen.push([done, total]);
+          // between batches no transaction is held, so the ledger can grow (on PGlite this would wait forever otherwise)
+          if (done === 64) await withContext(database.db, ctx(), (trx) => appendEntries(trx, orgId, Array.from({ length: 5 }, (_, i) => entry(200 + i))));
+        },
+      });
+      expect(r).toMatchObject({ ok: true, treeSize: 130, entriesChecked: 130, problem: null });
+      expect(seen).toEqual([[64, 130], [128, 130], [130, 130]]);
+      // the next verification covers the appended entries
+      expect(await verifyLedger(perRead, orgId)).toMatchObject({ ok: true, treeSize: 135, entriesChecked: 135 });
+    });
+
+    it('still names a leaf hash added to the last tile without an entry, and a size that went down', async () => {
+      await grow();
+      await tamper(`UPDATE ledger_leaf_tiles SET hashes = hashes || decode(repeat('ab', 32), 'hex') WHERE org_id = :org AND tile = 2`);
+      expect((await verifyLedger(perRead, orgId, { batchSize: 64 })).problem).toMatchObject({ kind: 'node', at: 'tile 2', message: expect.stringMatching(/holds 3 leaf hashes where the tree has 2/) });
+      await tamper(`UPDATE ledger_leaf_tiles SET hashes = substring(hashes from 1 for 64) WHERE org_id = :org AND tile = 2`);
+      const r = await verifyLedger(perRead, orgId, {
+        batchSize: 64,
+        onProgress: async (done) => { if (done === 64) await tamper(`UPDATE ledger_heads SET tree_size = 100 WHERE org_id = :org`); },
+      });
+      expect(r.problem).toMatchObject({ kind: 'head', at: '100', message: expect.stringMatching(/went down from 130 to 100/) });
+    });
+
+    it('stops between batches once its signal is aborted', async () => {
+      await grow();
+      const stop = new AbortController();
+      await expect(verifyLedger(perRead, orgId, { batchSize: 64, signal: stop.signal, onProgress: () => stop.abort() }))
+        .rejects.toMatchObject({ name: 'VerificationStopped', entriesChecked: 64 });
+    });
+
+    it('refuses a batch size that is not a whole number of tiles', async () => {
+      await expect(verifyLedger(perRead, orgId, { batchSize: 100 })).rejects.toThrow(/whole multiple of 64/);
+    });
+  });
 });

@@ -31,15 +31,51 @@ const BATCH = 10_240;
 const ISO = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 
 /**
+ * Runs one of verify's reads in a transaction of the org's context. `withContext(db, ctx, fn)` gives each read a
+ * short transaction of its own, so a long verification never holds a connection (PGlite has only one: other
+ * requests run between its batches) nor keeps an old snapshot open on PostgreSQL.
+ */
+export type LedgerReads = <T>(fn: (trx: Trx) => Promise<T>) => Promise<T>;
+
+export interface VerifyOptions {
+  /** After each batch: entries checked so far and the tree size being verified. Awaited. */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
+  /** Checked before each batch: once aborted, verify stops with a {@link VerificationStopped}. */
+  signal?: AbortSignal;
+  /** Entries per read, a whole multiple of the tile width (default 10,240). */
+  batchSize?: number;
+}
+
+/** Verify stopped before the end because its signal was aborted (the server is shutting down). */
+export class VerificationStopped extends Error {
+  constructor(readonly entriesChecked: number) {
+    super(`verification stopped after ${entriesChecked} entries`);
+    this.name = 'VerificationStopped';
+  }
+}
+
+/**
  * Recompute the org's ledger from the database: every leaf from its payload and salt against the stored tiles,
  * every stored node from the leaves below it, every checkpoint's root from the leaves and its signature from the
  * org's public key. Stops at the first problem and names it.
+ *
+ * `source` is one transaction for all reads, or {@link LedgerReads} for a transaction per read. The ledger may
+ * grow meanwhile: verify checks the tree as it was when it started (its size and checkpoints then), and what it
+ * compares with the ledger's size now (the last, partial tile; entries beyond the tree) it reads in the same
+ * statement as that size, so an entry appended during the run is never mistaken for tampering.
  */
-export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: number, total: number) => void): Promise<LedgerVerification> {
-  const size = await treeSize(trx, orgId);
+export async function verifyLedger(source: Trx | LedgerReads, orgId: string, options: VerifyOptions | VerifyOptions['onProgress'] = {}): Promise<LedgerVerification> {
+  const reads: LedgerReads = typeof source === 'function' ? source : (fn) => fn(source);
+  const { onProgress, signal, batchSize = BATCH } = typeof options === 'function' ? { onProgress: options } : options;
+  if (!Number.isInteger(batchSize) || batchSize < TILE_WIDTH || batchSize % TILE_WIDTH !== 0) throw new Error(`batchSize must be a whole multiple of ${TILE_WIDTH}`);
+  // Checkpoints first: each is signed under the ledger lock at the size the ledger had, and the size only grows, so
+  // every checkpoint listed here is within the size read after it.
+  const { checkpoints, size } = await reads(async (trx) => {
+    const listed = await listCheckpoints(trx, orgId);
+    return { checkpoints: listed, size: await treeSize(trx, orgId) };
+  });
   const report: LedgerVerification = { ok: true, orgId, treeSize: size, entriesChecked: 0, entriesExpired: 0, checkpointsChecked: 0, problem: null };
   const fail = (problem: LedgerProblem) => ({ ...report, ok: false, problem });
-  const checkpoints = await listCheckpoints(trx, orgId);
   const wanted = new Map<number, string>(); // size → recomputed root
   for (const c of checkpoints) wanted.set(c.treeSize, '');
 
@@ -52,8 +88,8 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
   };
   // The next batch is read while this one is checked, so the database and the hashing overlap.
   const read = (from: number) => {
-    const to = Math.min(size, from + BATCH);
-    const batch = Promise.all([
+    const to = Math.min(size, from + batchSize);
+    const batch = reads((trx) => Promise.all([
       // The columns come as one JSON array, parsed here: each field of a result costs the driver a decode (PGlite
       // copies it out of the WASM heap), and verify reads 14 of them per entry.
       sql<EntryRow>`
@@ -61,21 +97,25 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
                json_build_array(to_char(at AT TIME ZONE 'UTC', ${ISO}), tenant_id, kind, action, object_type, object_id, actor, summary,
                                 to_char(occurred_at AT TIME ZONE 'UTC', ${ISO}), source, source_event_id, system_id, actor_internal, outcome)::text AS columns
         FROM ledger_entries WHERE org_id = ${orgId} AND idx >= ${from} AND idx < ${to} ORDER BY idx`.execute(trx),
-      sql<{ tile: string; hashes: string }>`
-        SELECT tile, encode(hashes, 'hex') AS hashes FROM ledger_leaf_tiles
+      // The ledger's size now, in the same statement as the tiles: the last tile may have grown since verify began.
+      sql<{ tile: string; hashes: string; head: string | null }>`
+        SELECT tile, encode(hashes, 'hex') AS hashes, (SELECT tree_size FROM ledger_heads WHERE org_id = ${orgId}) AS head FROM ledger_leaf_tiles
         WHERE org_id = ${orgId} AND tile >= ${from / TILE_WIDTH} AND tile < ${Math.ceil(to / TILE_WIDTH)} ORDER BY tile`.execute(trx),
-    ]);
+    ]));
     batch.catch(() => undefined); // a read still in flight when verification stops early must not go unhandled
     return batch;
   };
   let ahead = size > 0 ? read(0) : null;
-  for (let from = 0; from < size; from += BATCH) {
-    const to = Math.min(size, from + BATCH);
+  for (let from = 0; from < size; from += batchSize) {
+    if (signal?.aborted) throw new VerificationStopped(report.entriesChecked);
+    const to = Math.min(size, from + batchSize);
     const [entryRows, tileRows] = await ahead!;
     ahead = to < size ? read(to) : null;
     const entries = entryRows.rows;
     const tiles = new Map(tileRows.rows.map((t) => [Number(t.tile), Buffer.from(t.hashes, 'hex')])); // hex: see readStored in tree-store.ts
-    const tileProblem = wrongTile(tiles, from, to, size);
+    const head = tileRows.rows.length ? Number(tileRows.rows[0]!.head ?? 0) : size;
+    if (head < size) return fail({ kind: 'head', at: String(head), message: `the ledger's size went down from ${size} to ${head} while it was verified` });
+    const tileProblem = wrongTile(tiles, from, to, head);
     if (tileProblem) return fail(tileProblem);
     const completed: StoredNode[] = []; // stored nodes this batch completes
     for (let i = from; i < to; i++) {
@@ -92,16 +132,20 @@ export async function verifyLedger(trx: Trx, orgId: string, onProgress?: (done: 
       report.entriesChecked++;
       if (wanted.has(i + 1)) wanted.set(i + 1, rootOfStack().toString('hex'));
     }
-    const node = await firstWrongNode(trx, orgId, completed);
+    const node = await reads((trx) => firstWrongNode(trx, orgId, completed));
     if (node) return fail(node);
-    onProgress?.(to, size);
+    await onProgress?.(to, size);
   }
-  const extra = await sql<any>`SELECT min(idx) AS idx FROM ledger_entries WHERE org_id = ${orgId} AND (idx >= ${size} OR idx < 0)`.execute(trx);
-  if (extra.rows[0]?.idx != null) return fail({ kind: 'entry', at: String(extra.rows[0].idx), message: `entry ${extra.rows[0].idx} lies beyond the tree size ${size}` });
+  // Entries beyond the ledger's size now (not the size verify began with: entries appended meanwhile are not extra).
+  const extra = await reads((trx) => sql<{ idx: string | null; head: string | null }>`
+    SELECT min(idx) AS idx, (SELECT tree_size FROM ledger_heads WHERE org_id = ${orgId}) AS head FROM ledger_entries
+    WHERE org_id = ${orgId} AND (idx >= coalesce((SELECT tree_size FROM ledger_heads WHERE org_id = ${orgId}), 0) OR idx < 0)`.execute(trx));
+  const beyond = extra.rows[0];
+  if (beyond?.idx != null) return fail({ kind: 'entry', at: String(beyond.idx), message: `entry ${beyond.idx} lies beyond the tree size ${Number(beyond.head ?? 0)}` });
 
   // Checkpoints: signed by the org's key, roots equal to the recomputed tree, sizes never shrinking.
   const keys = new Map<string, Buffer>();
-  for (const r of (await sql<any>`SELECT key_id, public_key FROM org_signing_keys WHERE org_id = ${orgId}`.execute(trx)).rows) keys.set(r.key_id, Buffer.from(r.public_key));
+  for (const r of (await reads((trx) => sql<any>`SELECT key_id, public_key FROM org_signing_keys WHERE org_id = ${orgId}`.execute(trx))).rows) keys.set(r.key_id, Buffer.from(r.public_key));
   let previous = 0;
   for (const c of checkpoints) {
     const key = keys.get(c.keyId);
@@ -137,7 +181,10 @@ function entryColumns(row: EntryRow): EntryColumns {
   };
 }
 
-/** Each tile of [from, to) holds exactly the leaves the tree has there: 64, fewer only in the last tile. */
+/**
+ * Each tile of [from, to) holds exactly the leaves the tree has there: 64, fewer only in the last tile. `size` is
+ * the ledger's size when the tiles were read (the last tile grows as entries are appended).
+ */
 function wrongTile(tiles: Map<number, Buffer>, from: number, to: number, size: number): LedgerProblem | null {
   for (let t = from / TILE_WIDTH; t < Math.ceil(to / TILE_WIDTH); t++) {
     const expected = Math.min(TILE_WIDTH, size - t * TILE_WIDTH) * HASH_SIZE;

@@ -187,7 +187,7 @@ export async function listPublicKeys(db: Kysely<any>, actor: Actor): Promise<Pub
 /** Recompute the whole ledger of the actor's org (every tenant's entries: not for tenant-viewers). */
 export async function verifyOrgLedger(db: Kysely<any>, actor: Actor): Promise<LedgerVerification> {
   authorize(actor, 'read', 'ledger-verify');
-  return asActor(db, actor, (trx) => verifyLedger(trx, actor.orgId));
+  return verifyLedger((fn) => asActor(db, actor, fn), actor.orgId);
 }
 
 /** A checkpoint someone kept, as they submit it. */

@@ -85,7 +85,8 @@ export function registerVerify(program: Command): void {
             }
             : undefined;
           try {
-            const report = await withContext(database.db, { orgId: target.orgId, tenantId: null, userId: null }, (trx) => verifyLedger(trx, target.orgId, progress));
+            // a transaction per batch read (src/ledger/verify.ts): a long run keeps no snapshot open
+            const report = await verifyLedger((fn) => withContext(database.db, { orgId: target.orgId, tenantId: null, userId: null }, fn), target.orgId, progress);
             reports.push({ org: target.label, ...report });
           } finally {
             (bar as SingleBar | null)?.stop();
