@@ -19,6 +19,7 @@ import { registerOscalRoutes } from './routes/oscal.js';
 import { registerControlExceptionRoutes } from './routes/control-exceptions.js';
 import { registerEvidenceRoutes } from './routes/evidence.js';
 import { registerLedgerRoutes } from './routes/ledger.js';
+import { registerLedgerVerificationRoutes } from './routes/ledger-verifications.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerRetentionRoutes } from './routes/retention.js';
 import { registerScopeStatementRoutes } from './routes/scope-statement.js';
@@ -32,6 +33,7 @@ import { registerRaciRoutes } from './routes/raci.js';
 import { registerRopaRoutes } from './routes/ropa.js';
 import { registerVendorReviewRoutes } from './routes/vendor-review.js';
 import { registerTokenRoutes } from './routes/tokens.js';
+import { LedgerVerificationRunner } from '../services/ledger-verification.js';
 import { ErrorResponse } from './schemas.js';
 import { validatorCompiler } from './validation.js';
 
@@ -43,9 +45,11 @@ export interface AppOptions {
   config: Config;
   /** Pino logger options, or false for none (tests). */
   logger?: boolean | object;
+  /** Runs ledger verifications in the background (default: one of this app's own); stopped when the app closes. */
+  verifications?: LedgerVerificationRunner;
 }
 
-export async function buildApp({ db, config, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ db, config, logger = false, verifications }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger as any,
     bodyLimit: config.bodyLimit,
@@ -88,6 +92,9 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   registerRetentionRoutes(app, db);
   registerScopeStatementRoutes(app, db);
   registerLedgerRoutes(app, db, config);
+  const runner = verifications ?? new LedgerVerificationRunner(db, { log: app.log });
+  app.addHook('onClose', async () => { await runner.stop(); });
+  registerLedgerVerificationRoutes(app, runner);
   registerScopeAnalysisRoutes(app, db);
   registerCatalogRoutes(app, db);
   registerOscalRoutes(app, db);

@@ -27,6 +27,7 @@ export const ERRORS = {
   bundle_invalid: { status: 422, message: 'The bundle is not valid; nothing was written.' },
   too_many_attempts: { status: 429, message: 'Too many attempts; wait and try again.' },
   internal_error: { status: 500, message: 'Something went wrong on our side; it has been logged.' },
+  shutting_down: { status: 503, message: 'The server is shutting down; try again once it is back.' },
   evidence_integrity_failed: { status: 500, message: 'A stored evidence file does not verify (tampered or missing); it is not served.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

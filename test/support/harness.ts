@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
+import { LedgerVerificationRunner, type VerificationRunnerOptions } from '../../src/services/ledger-verification.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Role } from '../../src/access/actor.js';
 import { openDatabase, withContext, type Database } from '../../src/store/database.js';
@@ -43,6 +44,8 @@ export interface Harness {
   database: Database;
   app: FastifyInstance;
   config: Config;
+  /** The app's background ledger verifications (tests wait for a run with `settled`). */
+  verifications: LedgerVerificationRunner;
   close(): Promise<void>;
 }
 
@@ -50,14 +53,15 @@ export interface Harness {
  * A server on a test database. Files it writes (evidence) go to a temporary data dir removed on close, unless the
  * test names its own TENANTPROOF_DATA.
  */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, options: { verifications?: VerificationRunnerOptions } = {}): Promise<Harness> {
   const database = await openTestDatabase();
   const tempDir = env.TENANTPROOF_DATA ? null : await mkdtemp(join(tmpdir(), 'tenantproof-test-'));
   const config = loadConfig({ ...(tempDir ? { TENANTPROOF_DATA: tempDir } : {}), ...env });
-  const app = await buildApp({ db: database.db, config });
+  const verifications = new LedgerVerificationRunner(database.db, options.verifications);
+  const app = await buildApp({ db: database.db, config, verifications });
   await app.ready();
   return {
-    database, app, config,
+    database, app, config, verifications,
     close: async () => {
       await app.close();
       await database.close();
@@ -143,6 +147,9 @@ export async function seedOrg(h: Harness, label = 'org'): Promise<SeededOrg> {
   const exceptionBase = { controlId: '8.5', reason: 'The legacy console has no second factor.', compensatingMeasures: 'Reachable only through the MFA bastion.', residualRiskRationale: 'The bastion is the only path in.', expiresOn: inAYear, reviewOn: inAMonth };
   const exception = await create('control-exceptions', { ...exceptionBase, slug: 'shared-db-console', name: 'Shared DB console without MFA', systemId: shared.id });
   const exceptionB = await create('control-exceptions', { ...exceptionBase, slug: 'tenant-b-sso', name: 'Tenant B without SSO', tenantId: tenantB.id });
+  // A finished verification of the whole ledger (its id is a secret of this org, like any object's).
+  const verification = (await h.verifications.start(op)).run;
+  await h.verifications.settled(verification.id);
   const tokens = {} as SeededOrg['tokens'];
   const emails: Record<string, string> = {};
   for (const role of ['owner', 'isms-manager', 'engineer', 'auditor'] as const) {
@@ -166,7 +173,7 @@ export async function seedOrg(h: Harness, label = 'org'): Promise<SeededOrg> {
     exception: exception.id as string, exceptionB: exceptionB.id as string, framework: framework.frameworkId!, frameworkKey: framework.id, vendorReview: vendorReview.id, vendorReviewChanged: vendorReviewChanged.id,
     activity: activity.id as string, activityB: activityB.id as string, controllerActivity: controllerActivity.id as string,
     interestedParty: interestedParty.id as string, risk: risk.id as string,
-    controlImpl: controlImpl.id as string, overlayB: overlayB.id as string,
+    controlImpl: controlImpl.id as string, overlayB: overlayB.id as string, verification: verification.id,
   };
   return { org, ids, tokens, emails };
 }

@@ -325,6 +325,11 @@ export const ISOLATION_ROUTES: Record<string, RouteCase> = {
     body: (c) => forgedCheckpoint(c.s.org.orgId), reread: () => '/api/ledger/checkpoints/latest', crossOrg: 200, viewer: { status: 200 },
   },
   'POST /api/ledger/verify': { reread: () => '/api/ledger/checkpoints/latest', crossOrg: 200, viewer: { status: 403 } },
+  // Background verifications: org B starting one starts its own (org A's list is unchanged); a run is an object of
+  // its org (another org's id answers 404). The whole ledger is every tenant's: a tenant-viewer gets 403.
+  'POST /api/ledger/verifications': { reread: () => '/api/ledger/verifications?limit=200', crossOrg: 202, viewer: { status: 403 } },
+  'GET /api/ledger/verifications': { crossOrg: 200, viewer: { status: 403 } },
+  'GET /api/ledger/verifications/{id}': { params: id('verification'), crossOrg: 404, viewer: { status: 403, other: id('verification') } },
 
   // The scope statement: a version number is a position in the caller's own history (versions 1 and 2 exist in
   // every seeded org, test/support/scope-seed.ts), like a ledger index. A tenant-viewer reads the current
