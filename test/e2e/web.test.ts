@@ -103,10 +103,22 @@ describe.skipIf(!haveChromium)('web app in a browser', () => {
     expect(await page.getByRole('link', { name: 'Acme again' }).count()).toBe(0);
     expect((await api('GET', '/api/tenants?q=Acme%20again')).json().items).toEqual([]);
 
-    // the dashboard verifies the ledger, which now holds the tenant just created
+    // the dashboard verifies the ledger, which now holds the tenant just created: the run goes on in the server's
+    // background and the dashboard shows its result once it ends
     await page.getByRole('link', { name: 'Dashboard' }).click();
+    const runsBefore = (await api('GET', '/api/ledger/verifications?limit=1')).json().total as number;
     await page.getByRole('button', { name: 'Verify the whole ledger now' }).click();
-    await visible(page.getByText(/Verified: \d+ entries/));
+    await expect.poll(async () => {
+      const runs = (await api('GET', '/api/ledger/verifications?limit=1')).json();
+      return runs.total === runsBefore + 1 ? runs.items[0].status : 'not started';
+    }, { timeout: 20_000 }).toBe('passed');
+    const run = (await api('GET', '/api/ledger/verifications?limit=1')).json().items[0];
+    await visible(page.getByText(`Verified: ${run.treeSize} entries (0 expired by retention), ${run.checkpointsChecked} checkpoints, nothing altered.`));
+    await page.getByRole('link', { name: 'all verifications' }).click();
+    await visible(page.getByRole('heading', { name: 'Ledger verifications' }));
+    await visible(page.getByRole('cell', { name: run.requestedBy }).first());
+    expect(await page.getByRole('row').filter({ hasText: 'passed' }).count()).toBe(runsBefore + 1);
+    await page.getByRole('link', { name: 'Dashboard' }).click();
 
     // a checkpoint kept earlier is confirmed; the same with another root is not
     await page.getByRole('link', { name: 'all checkpoints' }).click();

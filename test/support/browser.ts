@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
 import { buildApp, WEB_DIST } from '../../src/api/app.js';
+import { LedgerVerificationRunner } from '../../src/services/ledger-verification.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/store/database.js';
 import { openTestDatabase, PASSWORD, type Harness } from './harness.js';
@@ -60,8 +61,9 @@ export async function startBrowserWorld(prepare: (h: Harness) => Promise<void>):
   // Files the server writes (evidence) go to a temporary data dir, removed on close.
   const dataDir = await mkdtemp(join(tmpdir(), 'tenantproof-e2e-'));
   const config = loadConfig({ TENANTPROOF_DATA: dataDir });
-  const app = await buildApp({ db: database.db, config });
-  const harness: Harness = { database, app, config, close: async () => {} };
+  const verifications = new LedgerVerificationRunner(database.db);
+  const app = await buildApp({ db: database.db, config, verifications });
+  const harness: Harness = { database, app, config, verifications, close: async () => {} };
   await prepare(harness);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -5,6 +5,7 @@ import { NotFound } from './components/ErrorBanner';
 import { CatalogPage } from './pages/CatalogPage';
 import { CatalogsPage } from './pages/CatalogsPage';
 import { CheckpointsPage } from './pages/CheckpointsPage';
+import { VerificationsPage } from './pages/VerificationsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { FrameworkNewPage } from './pages/FrameworkNewPage';
 import { LedgerEntryPage } from './pages/LedgerEntryPage';
@@ -92,6 +93,7 @@ function resolve(path: string, me: Me, can: (action: string, subject: string) =>
   if (path === '/organization') return { title: 'Organization', element: <OrgPage /> };
   if (path === '/ledger') return can('read', 'events') ? { title: 'Ledger', element: <LedgerPage /> } : notFound;
   if (path === '/ledger/checkpoints') return can('read', 'ledger') ? { title: 'Ledger checkpoints', element: <CheckpointsPage /> } : notFound;
+  if (path === '/ledger/verifications') return can('read', 'ledger-verify') ? { title: 'Ledger verifications', element: <VerificationsPage /> } : notFound;
   const entry = match('/ledger/entries/:index', path);
   if (entry) return can('read', 'ledger') ? { title: `Ledger entry ${entry.index}`, element: <LedgerEntryPage key={entry.index} index={entry.index!} /> } : notFound;
   if (path === '/vendor-reviews') return can('read', 'vendor-reviews') ? { title: 'Vendor reviews', element: <VendorReviewsPage /> } : notFound;
