@@ -8,7 +8,8 @@
  *     constraints and indexes; no hashes, no nodes, no lock, no HTTP) from the same kind of client process.
  *  3. Queries, proofs and verify over the ingested ledger (both databases), through the API: tenant-scoped
  *     investigations p50/p95 by filter shape, an entry with its inclusion proof, a consistency proof,
- *     POST /api/ledger/verify (entries/s); proofs also timed in-process (`rangeHashes`) against the database.
+ *     POST /api/ledger/verify (entries/s), a verification in the background (POST /api/ledger/verifications: its
+ *     entries/s, and the latency of requests served while it runs); proofs also timed in-process (`rangeHashes`).
  *  4. PostgreSQL only: a ledger of M more events in another organization (200 tenants, 60 systems), loaded with
  *     SQL (bench/ledger-scale.ts, real payloads and hashes), then the same queries, proofs and verify at that size.
  *     PGlite is not loaded to M: see docs/benchmarks.md.
@@ -476,6 +477,32 @@ async function verifyOverHttp(base: string, token: string) {
   return { entries: r.json.entriesChecked, checkpoints: r.json.checkpointsChecked, seconds: +(r.ms / 1000).toFixed(2), entriesPerSecond: Math.round(r.json.entriesChecked / (r.ms / 1000)) };
 }
 
+/**
+ * POST /api/ledger/verifications: the run's entries/s (from its own start and end times), and what other requests
+ * see meanwhile: GET /api/ledger/checkpoints/latest one after the other until the run ends, each timed.
+ */
+async function verifyInBackground(base: string, token: string) {
+  const started = await request('POST', `${base}/api/ledger/verifications`, token);
+  if (started.status !== 202) throw new Error(`POST /api/ledger/verifications: HTTP ${started.status} ${JSON.stringify(started.json).slice(0, 400)}`);
+  const id = started.json.id as string;
+  const during: number[] = [];
+  let run = started.json;
+  let polled = performance.now();
+  while (run.status === 'running') {
+    during.push((await ok('GET', `${base}/api/ledger/checkpoints/latest`, token)).ms);
+    if (performance.now() - polled >= 250) {
+      run = (await ok('GET', `${base}/api/ledger/verifications/${id}`, token)).json;
+      polled = performance.now();
+    }
+  }
+  if (run.status !== 'passed') throw new Error(`the background verification ended ${run.status}: ${JSON.stringify(run.problem ?? run.error)}`);
+  const seconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
+  return {
+    entries: run.entriesChecked, seconds: +seconds.toFixed(2), entriesPerSecond: Math.round(run.entriesChecked / seconds),
+    requestsMeanwhile: percentiles(during),
+  };
+}
+
 async function checkpointSizes(base: string, token: string): Promise<number[]> {
   const r = await ok('GET', `${base}/api/ledger/checkpoints?limit=200`, token);
   return (r.json.items as Array<{ treeSize: number }>).map((c) => c.treeSize);
@@ -545,6 +572,8 @@ async function benchDatabase(db: 'postgres' | 'pglite', results: Record<string, 
   log(`    ${backgroundNote(ingestedProofs.background)}`);
   out.ingested.verify = await verifyOverHttp(server.url, tokens.engineer);
   log(`  verify (POST /api/ledger/verify): ${out.ingested.verify.entriesPerSecond.toLocaleString('en')} entries/s (${out.ingested.verify.entries.toLocaleString('en')} entries, ${out.ingested.verify.checkpoints} checkpoints, ${out.ingested.verify.seconds} s)`);
+  out.ingested.verifyInBackground = await verifyInBackground(server.url, tokens.engineer);
+  log(`  verify in the background (POST /api/ledger/verifications): ${out.ingested.verifyInBackground.entriesPerSecond.toLocaleString('en')} entries/s (${out.ingested.verifyInBackground.seconds} s); meanwhile ${out.ingested.verifyInBackground.requestsMeanwhile.n} requests (GET /api/ledger/checkpoints/latest, one after the other): p50 ${out.ingested.verifyInBackground.requestsMeanwhile.p50} ms, p95 ${out.ingested.verifyInBackground.requestsMeanwhile.p95} ms, max ${out.ingested.verifyInBackground.requestsMeanwhile.max} ms`);
   out.ingested.serverPeakRssMb = peakRssMb(server.child.pid!);
   await stopServer(server);
   out.ingested.proofsInProcess = await proofsInProcess(env, tokens.orgId, before);
@@ -682,6 +711,10 @@ function summary(results: Record<string, any>): string {
     rows.push([`consistency proof p50 / p95 ms (HTTP), ${label}`, '≤ 5', ...DATABASES!.map((d) => (get(d)[key] ? `${ms(get(d)[key].proofs.consistency.ms.p50)} / ${ms(get(d)[key].proofs.consistency.ms.p95)}` : 'not run'))]);
     rows.push([`consistency proof p50 / p95 ms (rangeHashes), ${label}`, '≤ 5', ...DATABASES!.map((d) => (get(d)[key] ? `${ms(get(d)[key].proofsInProcess.consistencyMs.p50)} / ${ms(get(d)[key].proofsInProcess.consistencyMs.p95)}` : 'not run'))]);
     rows.push([`verify entries/s, ${label}`, '≥ 500,000', ...DATABASES!.map((d) => (get(d)[key]?.verify ? `${n(get(d)[key].verify.entriesPerSecond)} (${n(get(d)[key].verify.entries)})` : 'not run'))]);
+    rows.push([`verify in the background entries/s; requests meanwhile p95 / max ms, ${label}`, '', ...DATABASES!.map((d) => {
+      const b = get(d)[key]?.verifyInBackground;
+      return b ? `${n(b.entriesPerSecond)}; ${ms(b.requestsMeanwhile.p95)} / ${ms(b.requestsMeanwhile.max)} (${b.requestsMeanwhile.n} requests)` : 'not run';
+    })]);
   }
   return table(rows);
 }
