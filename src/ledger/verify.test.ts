@@ -161,6 +161,18 @@ describe('ledger verification finds tampering in the database, every time', () =
       expect(r.problem).toMatchObject({ kind: 'head', at: '100', message: expect.stringMatching(/went down from 130 to 100/) });
     });
 
+    it('names a stored node of one batch before an entry of the next, though that batch is checked first', async () => {
+      await grow();
+      await tamper(forgeNodeSql(orgId, 6, 0)); // entries 0–63: completed by the first batch, checked beside the second
+      await tamper(`UPDATE ledger_entries SET payload = replace(payload, '"change 100"', '"chanGe 100"') WHERE org_id = :org AND idx = 100`);
+      expect((await verifyLedger(perRead, orgId, { batchSize: 64 })).problem).toMatchObject({ kind: 'node', at: '6/0' });
+      // in one batch of all 130 entries the entry comes first (a batch's own nodes are checked after its entries)…
+      expect((await verifyLedger(perRead, orgId, { batchSize: 192 })).problem).toMatchObject({ kind: 'entry', at: '100' });
+      // …and without it, the nodes of the last batch are checked after the loop
+      await tamper(`UPDATE ledger_entries SET payload = replace(payload, '"chanGe 100"', '"change 100"') WHERE org_id = :org AND idx = 100`);
+      expect((await verifyLedger(perRead, orgId, { batchSize: 192 })).problem).toMatchObject({ kind: 'node', at: '6/0' });
+    });
+
     it('stops between batches once its signal is aborted', async () => {
       await grow();
       const stop = new AbortController();
