@@ -60,7 +60,7 @@ export function presentVerification(row: VerificationRow): LedgerVerificationRun
 
 function outcomeSummary(o: VerificationOutcome, size: number): string {
   switch (o.status) {
-    case 'passed': return `Ledger verified: ${o.entriesChecked} entries (${o.entriesExpired} expired by retention) and ${o.checkpointsChecked} checkpoints recompute, nothing altered`;
+    case 'passed': return `Ledger verified: ${o.entriesChecked} entries (${o.entriesExpired} expired by retention) and ${o.checkpointsChecked} ${o.checkpointsChecked === 1 ? 'checkpoint' : 'checkpoints'} recompute, nothing altered`;
     case 'failed': return `Ledger verification FAILED at ${o.problem!.kind} ${o.problem!.at}: ${o.problem!.message}`;
     case 'interrupted': return `Ledger verification interrupted after ${o.entriesChecked ?? 0} of ${size} entries: ${o.error}`;
     default: return `Ledger verification could not finish: ${o.error}`;

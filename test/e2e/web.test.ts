@@ -113,7 +113,7 @@ describe.skipIf(!haveChromium)('web app in a browser', () => {
       return runs.total === runsBefore + 1 ? runs.items[0].status : 'not started';
     }, { timeout: 20_000 }).toBe('passed');
     const run = (await api('GET', '/api/ledger/verifications?limit=1')).json().items[0];
-    await visible(page.getByText(`Verified: ${run.treeSize} entries (0 expired by retention), ${run.checkpointsChecked} checkpoints, nothing altered.`));
+    await visible(page.getByText(`Verified: ${run.treeSize} entries (0 expired by retention), ${run.checkpointsChecked} ${run.checkpointsChecked === 1 ? 'checkpoint' : 'checkpoints'}, nothing altered.`));
     await page.getByRole('link', { name: 'all verifications' }).click();
     await visible(page.getByRole('heading', { name: 'Ledger verifications' }));
     await visible(page.getByRole('cell', { name: run.requestedBy }).first());

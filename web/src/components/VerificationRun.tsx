@@ -31,7 +31,7 @@ export function RunOutcome({ run }: { run: VerificationRun }) {
       );
     }
     case 'passed':
-      return <strong className="ok">Verified: {run.entriesChecked} entries ({run.entriesExpired} expired by retention), {run.checkpointsChecked} checkpoints, nothing altered.</strong>;
+      return <strong className="ok">Verified: {run.entriesChecked} entries ({run.entriesExpired} expired by retention), {run.checkpointsChecked} {run.checkpointsChecked === 1 ? 'checkpoint' : 'checkpoints'}, nothing altered.</strong>;
     case 'failed':
       return <strong className="warn">Verification FAILED at {run.problem?.kind} {run.problem?.at}: {run.problem?.message}</strong>;
     case 'interrupted':
