@@ -121,10 +121,8 @@ export class LedgerVerificationRunner {
       }
       // the run verifies the ledger up to and including this start's own entry (recordChange below appends one)
       const size = (await treeSize(trx, actor.orgId)) + 1;
-      if (!(await insertVerification(trx, actor.orgId, { id, requestedBy: actorLabel(actor), treeSize: size }))) {
-        return { row: (await runningVerification(trx))!, started: false }; // another request started one meanwhile
-      }
-      const row = (await findVerification(trx, id))!;
+      const row = await insertVerification(trx, actor.orgId, { id, requestedBy: actorLabel(actor), treeSize: size });
+      if (!row) return { row: (await runningVerification(trx))!, started: false }; // another request started one meanwhile
       await recordChange(trx, actor, {
         action: 'create', objectType: 'ledger-verification', objectId: id, objectSlug: id, tenantId: null,
         summary: `Started a verification of the whole ledger (${size} entries, this one included)`, after: presentVerification(row),

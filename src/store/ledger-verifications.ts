@@ -26,12 +26,11 @@ export interface VerificationRow {
 const COLUMNS = sql`id, status, requested_by, started_at, heartbeat_at, finished_at, tree_size, entries_checked, entries_expired,
   checkpoints_checked, problem, error, now() AS now`;
 
-/** Open a run; false when one is already running in this organization (the partial unique index decides). */
-export async function insertVerification(trx: Trx, orgId: string, run: { id: string; requestedBy: string; treeSize: number }): Promise<boolean> {
-  const r = await sql`
+/** Open a run and return its row; undefined when one is already running in this organization (the partial unique index decides). */
+export async function insertVerification(trx: Trx, orgId: string, run: { id: string; requestedBy: string; treeSize: number }): Promise<VerificationRow | undefined> {
+  return (await sql<VerificationRow>`
     INSERT INTO ledger_verifications (org_id, id, requested_by, tree_size) VALUES (${orgId}, ${run.id}, ${run.requestedBy}, ${run.treeSize})
-    ON CONFLICT (org_id) WHERE status = 'running' DO NOTHING RETURNING id`.execute(trx);
-  return r.rows.length === 1;
+    ON CONFLICT (org_id) WHERE status = 'running' DO NOTHING RETURNING ${COLUMNS}`.execute(trx)).rows[0];
 }
 
 export async function findVerification(trx: Trx, id: string): Promise<VerificationRow | undefined> {
