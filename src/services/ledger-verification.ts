@@ -104,6 +104,7 @@ export interface VerificationRunnerOptions {
 export class LedgerVerificationRunner {
   readonly #runs = new Map<string, { done: Promise<void>; abort: AbortController }>();
   #stopped = false;
+  #stopReason = 'the server was stopped during the run';
 
   constructor(private readonly db: Kysely<any>, private readonly options: VerificationRunnerOptions = {}) {}
 
@@ -166,8 +167,9 @@ export class LedgerVerificationRunner {
     await this.#runs.get(id)?.done;
   }
 
-  /** Interrupt every run of this server between two batches, record them, and wait until they have ended. */
-  async stop(): Promise<void> {
+  /** Interrupt every run of this server between two batches, record them (with `reason`), and wait until they have ended. */
+  async stop(reason?: string): Promise<void> {
+    if (reason) this.#stopReason = reason;
     this.#stopped = true;
     for (const run of this.#runs.values()) run.abort.abort();
     await Promise.all([...this.#runs.values()].map((r) => r.done));
@@ -199,7 +201,7 @@ export class LedgerVerificationRunner {
       outcome = outcomeOf(report);
     } catch (error) {
       outcome = error instanceof VerificationStopped
-        ? { status: 'interrupted', entriesChecked: error.entriesChecked, error: 'the server was stopped during the run' }
+        ? { status: 'interrupted', entriesChecked: error.entriesChecked, error: this.#stopReason }
         : { status: 'error', entriesChecked: checked, error: (error as Error).message || String(error) };
     }
     try {

@@ -351,6 +351,11 @@ describe('the ledger API', () => {
         const run = await cli(['verify', '--org', c.org.slug]);
         expect(run.code, run.stderr).toBe(1);
         expect(run.stdout).toContain(`${c.org.slug}: FAILED at entry 5: entry 5's payload or salt does not match its leaf hash`);
+        // and records the run, as the web app's button does: the organization sees it failed, and who ran it
+        const id = /recorded as verification ([0-9a-f-]{36})/.exec(run.stdout)?.[1];
+        expect(id, run.stdout).toBeDefined();
+        const recorded = (await get(c.tokens.auditor, '/api/ledger/verifications')).json().items[0];
+        expect(recorded).toMatchObject({ id, status: 'failed', requestedBy: 'operator (CLI)', problem: { kind: 'entry', at: '5' } });
       }
     });
   });
@@ -442,8 +447,9 @@ describe('the ledger API', () => {
       expect((await cli(['verify-proof', '-', '--public-key', 'AAAA'], JSON.stringify(proof))).code).toBe(2);
     }, 120_000);
 
-    it('verify: 0 when an organization\u2019s ledger recomputes, 1 for an unknown organization', async () => {
+    it('verify: 0 when an organization\u2019s ledger recomputes, each run recorded unless --no-record, 1 for an unknown organization', async () => {
       let slug = a.org.slug;
+      let size = 0;
       if (DB_KIND !== 'postgres') {
         // the embedded database of this test is in memory: the CLI gets its own data directory
         slug = unique('cli-ledger');
@@ -451,11 +457,32 @@ describe('the ledger API', () => {
         expect(made.code, made.stderr).toBe(0);
         const all = await cli(['verify']);
         expect(all.code, all.stderr).toBe(0);
-        expect(all.stdout).toMatch(new RegExp(`^${slug}: ok: 1 entry recomputed`));
+        // the run's own start is an entry of the ledger it verifies: the organization's creation and that one
+        expect(all.stdout).toMatch(new RegExp(`^${slug}: ok: 2 entries recomputed .* tree size 2 \\(recorded as verification [0-9a-f-]{36}\\)$`, 'm'));
+        size = 3; // and its result is a third
+      } else {
+        size = Number((await post(a.tokens.owner, '/api/ledger/verify')).json().treeSize);
       }
       const one = await cli(['verify', '--org', slug, '--json']);
       expect(one.code, one.stderr).toBe(0);
-      expect(JSON.parse(one.stdout)).toEqual([expect.objectContaining({ org: slug, ok: true, problem: null })]);
+      const [recorded] = JSON.parse(one.stdout);
+      expect(recorded).toEqual(expect.objectContaining({ org: slug, ok: true, status: 'passed', problem: null, verificationId: expect.stringMatching(/^[0-9a-f-]{36}$/) }));
+      expect(recorded.treeSize).toBeGreaterThanOrEqual(size + 1);
+      if (DB_KIND === 'postgres') {
+        const listed = (await get(a.tokens.auditor, '/api/ledger/verifications')).json().items;
+        expect(listed.find((r: { id: string }) => r.id === recorded.verificationId)).toMatchObject({ status: 'passed', requestedBy: 'operator (CLI)', treeSize: recorded.treeSize });
+      }
+      // --no-record: nothing written; it sees the recorded run's result entry, and the next run sees no more
+      const quiet = await cli(['verify', '--org', slug, '--json', '--no-record']);
+      expect(quiet.code, quiet.stderr).toBe(0);
+      const [unrecorded] = JSON.parse(quiet.stdout);
+      expect(unrecorded).toMatchObject({ ok: true, verificationId: null, status: null });
+      expect(unrecorded.treeSize).toBeGreaterThanOrEqual(recorded.treeSize + 1);
+      if (DB_KIND !== 'postgres') {
+        expect(unrecorded.treeSize).toBe(recorded.treeSize + 1);
+        const again = JSON.parse((await cli(['verify', '--org', slug, '--json', '--no-record'])).stdout)[0];
+        expect(again.treeSize).toBe(unrecorded.treeSize);
+      }
       const unknown = await cli(['verify', '--org', unique('nobody')]);
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toMatch(/no organization with slug/);

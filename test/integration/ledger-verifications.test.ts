@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendEntries, type LedgerEntryInput } from '../../src/ledger/tree-store.js';
 import { operatorActor } from '../../src/services/provisioning.js';
 import { withContext } from '../../src/store/database.js';
-import { as, seedOrg, startHarness, type Harness, type SeededOrg } from '../support/harness.js';
+import { CLI_MAIN, NODE } from '../support/cli.js';
+import { as, DB_KIND, seedOrg, startHarness, type Harness, type SeededOrg } from '../support/harness.js';
 
 /**
  * Verifications of the whole ledger in the background (POST/GET /api/ledger/verifications), on the embedded
@@ -192,4 +194,46 @@ describe('stopping the server during a run', () => {
       await h.close();
     }
   });
+});
+
+describe.skipIf(DB_KIND !== 'postgres')('tenantproof verify from the command line (PostgreSQL: the CLI and the test share the database)', () => {
+  it('records its run like the web app\u2019s, and Ctrl-C interrupts it between two batches and records that', async () => {
+    const h = await startHarness();
+    try {
+      const s = await seedOrg(h, 'cli-verify');
+      const ctx = { orgId: s.org.orgId, tenantId: null, userId: null };
+      // enough entries that the run takes a second or more (~50,000 entries/s), in batches of 2,048
+      for (let from = 0; from < 100_000; from += 10_000) {
+        await withContext(h.database.db, ctx, (trx) => appendEntries(trx, s.org.orgId, Array.from({ length: 10_000 }, (_, i) => entry(from + i))));
+      }
+      const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL, LOG_LEVEL: 'silent', TENANTPROOF_MODE: 'development' };
+      const child = spawn(NODE, [CLI_MAIN, 'verify', '--org', s.org.slug], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => { stdout += d; });
+      child.stderr.on('data', (d) => { stderr += d; });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+      // wait until the run has written its first progress, then interrupt it
+      const progress = () => h.verifications.list(operatorActor(s.org.orgId), { limit: 1 }).then((l) => l.items[0]!);
+      const deadline = Date.now() + 60_000;
+      let running = await progress();
+      while (!(running.requestedBy === 'operator (CLI)' && running.status === 'running' && running.entriesChecked > 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running = await progress();
+      }
+      expect(running, stderr).toMatchObject({ status: 'running', requestedBy: 'operator (CLI)' });
+      child.kill('SIGINT');
+      expect(await exited, stderr).toBe(2);
+
+      const ended = await h.verifications.get(operatorActor(s.org.orgId), running.id);
+      expect(ended).toMatchObject({ status: 'interrupted', error: 'tenantproof verify was interrupted (SIGINT)' });
+      expect(ended.finishedAt).not.toBeNull();
+      expect(ended.entriesChecked).toBeGreaterThan(0);
+      expect(ended.entriesChecked).toBeLessThan(ended.treeSize);
+      expect(stdout).toBe(`${s.org.slug}: interrupted after ${ended.entriesChecked} of ${ended.treeSize} entries (recorded as verification ${running.id})\n`);
+    } finally {
+      await h.close();
+    }
+  }, 180_000);
 });

@@ -6,7 +6,10 @@ import {
   proofKind, verifyCheckpointSignature, verifyConsistencyProof, verifyEntryProof,
   type CheckpointJson, type KeyMaterial, type ProofVerdict,
 } from '../../ledger/proof.js';
-import { verifyLedger, type LedgerVerification } from '../../ledger/verify.js';
+import { verifyLedger, type LedgerProblem, type LedgerVerification } from '../../ledger/verify.js';
+import { LedgerVerificationRunner } from '../../services/ledger-verification.js';
+import { operatorActor } from '../../services/provisioning.js';
+import type { VerificationStatus } from '../../store/ledger-verifications.js';
 import { withContext, type Database } from '../../store/database.js';
 import { readInputFile } from '../prompt.js';
 import { action, CliError, EXIT, requireOrg, withDatabase } from '../runtime.js';
@@ -27,14 +30,78 @@ async function everyOrg(database: Database): Promise<Target[]> {
   return out.sort((a, b) => a.label.localeCompare(b.label));
 }
 
-function describe(label: string, r: LedgerVerification): string {
+/** One organization's line of the report; `verificationId` and `status` are null when the run was not recorded. */
+type CliReport = LedgerVerification & { org: string; verificationId: string | null; status: VerificationStatus | null; error?: string | null };
+
+function describe(label: string, r: CliReport): string {
+  const recorded = r.verificationId ? ` (recorded as verification ${r.verificationId})` : '';
+  if (r.status === 'interrupted') return `${label}: interrupted after ${r.entriesChecked} of ${r.treeSize} entries${recorded}\n`;
+  if (r.status === 'error') return `${label}: could not finish: ${r.error}${recorded}\n`;
   if (r.ok) {
-    return `${label}: ok: ${r.entriesChecked} ${r.entriesChecked === 1 ? 'entry' : 'entries'} recomputed (${r.entriesExpired} expired by retention, leaf hashes kept), ${r.checkpointsChecked} checkpoints verified, tree size ${r.treeSize}\n`;
+    return `${label}: ok: ${r.entriesChecked} ${r.entriesChecked === 1 ? 'entry' : 'entries'} recomputed (${r.entriesExpired} expired by retention, leaf hashes kept), ${r.checkpointsChecked} checkpoints verified, tree size ${r.treeSize}${recorded}\n`;
   }
   const p = r.problem!;
-  return `${label}: FAILED at ${p.kind} ${p.at}: ${p.message}\n`;
+  return `${label}: FAILED at ${p.kind} ${p.at}: ${p.message}${recorded}\n`;
 }
 
+/** A progress bar on standard error for ledgers of at least PROGRESS_FROM entries, created on the first report. */
+class ProgressBar {
+  #bar: SingleBar | null = null;
+  constructor(private readonly label: string, private readonly enabled: boolean) {}
+
+  update(done: number, total: number): void {
+    if (!this.enabled) return;
+    if (!this.#bar && total >= PROGRESS_FROM) {
+      this.#bar = new SingleBar({ format: `verifying ${this.label} [{bar}] {percentage}% | {value}/{total} entries`, hideCursor: true });
+      this.#bar.start(total, 0);
+    }
+    this.#bar?.update(done);
+  }
+
+  stop(): void {
+    this.#bar?.stop();
+  }
+}
+
+/** Verify without a trace in the database (--no-record, or while another run of the organization is going). */
+function unrecordedRun(database: Database, target: Target, bar: ProgressBar): Promise<LedgerVerification> {
+  // a transaction per batch read (src/ledger/verify.ts): a long run keeps no snapshot open
+  return verifyLedger((fn) => withContext(database.db, { orgId: target.orgId, tenantId: null, userId: null }, fn), target.orgId, (done, total) => bar.update(done, total));
+}
+
+/**
+ * Verify as a recorded run, exactly like one started from the web app: its start and its result are ledger entries
+ * by the operator, and it appears on the dashboard and in GET /api/ledger/verifications. Ctrl-C (or SIGTERM) stops
+ * it between two batches and records it as interrupted. If the organization already has a run going (a server's),
+ * this one runs unrecorded and says so.
+ */
+async function recordedRun(database: Database, target: Target, bar: ProgressBar): Promise<CliReport> {
+  const actor = operatorActor(target.orgId);
+  const runner = new LedgerVerificationRunner(database.db, {
+    onBatch: (_id, done, total) => bar.update(done, total),
+    log: { error: (obj, msg) => process.stderr.write(`${msg}: ${((obj as { err?: Error }).err)?.message ?? ''}\n`) },
+  });
+  const { run, started } = await runner.start(actor);
+  if (!started) {
+    process.stderr.write(`${target.label}: verification ${run.id} (started ${run.startedAt} by ${run.requestedBy}) is running; this one is not recorded\n`);
+    return { org: target.label, verificationId: null, status: null, ...await unrecordedRun(database, target, bar) };
+  }
+  const interrupt = (signal: NodeJS.Signals) => { void runner.stop(`tenantproof verify was interrupted (${signal})`); };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    await runner.settled(run.id);
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+  const ended = await runner.get(actor, run.id);
+  return {
+    org: target.label, verificationId: ended.id, status: ended.status, error: ended.error,
+    ok: ended.status === 'passed', orgId: target.orgId, treeSize: ended.treeSize, entriesChecked: ended.entriesChecked,
+    entriesExpired: ended.entriesExpired, checkpointsChecked: ended.checkpointsChecked, problem: ended.problem as LedgerProblem | null,
+  };
+}
 
 /** --public-key: base64 key, or a file holding one, or the JSON of GET /api/ledger/public-keys. */
 async function keyOption(value: string): Promise<KeyMaterial> {
@@ -64,37 +131,31 @@ function summary(kind: 'entry' | 'consistency' | 'checkpoint', doc: any): string
 
 export function registerVerify(program: Command): void {
   program.command('verify')
-    .description('Recompute the ledger from the database: every leaf from its payload, every stored node, every checkpoint\'s root and signature. Every organization unless --org; exits 1 naming the first entry, node or checkpoint that does not match.')
+    .description('Recompute the ledger from the database: every leaf from its payload, every stored node, every checkpoint\'s root and signature. Every organization unless --org; exits 1 naming the first entry, node or checkpoint that does not match. Each run is recorded like one started in the web app (its start and result are ledger entries) unless --no-record.')
     .option('--org <slug>', 'only this organization')
     .option('--json', 'print the reports as JSON')
     .option('-q, --quiet', 'no progress bar')
-    .action(action(async (options: { org?: string; json?: boolean; quiet?: boolean }) => {
+    .option('--no-record', 'do not record the run in the organization\'s list of verifications (nor write its two ledger entries)')
+    .action(action(async (options: { org?: string; json?: boolean; quiet?: boolean; record: boolean }) => {
       await withDatabase(async ({ database }) => {
         const targets = options.org ? [await requireOrg(database, options.org)].map((o) => ({ orgId: o.orgId, label: o.slug })) : await everyOrg(database);
         if (!targets.length) process.stderr.write('no organization has a ledger yet\n');
-        const reports: Array<LedgerVerification & { org: string }> = [];
+        const reports: CliReport[] = [];
         for (const target of targets) {
-          let bar: SingleBar | null = null;
-          const progress = !options.quiet && process.stderr.isTTY
-            ? (done: number, total: number) => {
-              if (!bar && total >= PROGRESS_FROM) {
-                bar = new SingleBar({ format: `verifying ${target.label} [{bar}] {percentage}% | {value}/{total} entries`, hideCursor: true });
-                bar.start(total, 0);
-              }
-              bar?.update(done);
-            }
-            : undefined;
+          const bar = new ProgressBar(target.label, !options.quiet && process.stderr.isTTY);
+          let report: CliReport;
           try {
-            // a transaction per batch read (src/ledger/verify.ts): a long run keeps no snapshot open
-            const report = await verifyLedger((fn) => withContext(database.db, { orgId: target.orgId, tenantId: null, userId: null }, fn), target.orgId, progress);
-            reports.push({ org: target.label, ...report });
+            report = options.record ? await recordedRun(database, target, bar) : { org: target.label, verificationId: null, status: null, ...await unrecordedRun(database, target, bar) };
           } finally {
-            (bar as SingleBar | null)?.stop();
+            bar.stop();
           }
-          if (!options.json) process.stdout.write(describe(target.label, reports[reports.length - 1]!));
+          reports.push(report);
+          if (!options.json) process.stdout.write(describe(target.label, report));
+          if (report.status === 'interrupted') break;
         }
         if (options.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
-        if (reports.some((r) => !r.ok)) process.exitCode = EXIT.failed;
+        if (reports.some((r) => r.status === 'interrupted' || r.status === 'error')) process.exitCode = EXIT.unusable;
+        else if (reports.some((r) => !r.ok)) process.exitCode = EXIT.failed;
       });
     }));
 
