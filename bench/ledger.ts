@@ -48,7 +48,8 @@ import { seedOrg } from './seed.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+/** The server as users run it after `npm start`: compiled (built below), so verifications run in a worker thread. */
+const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 
 const { values: flags } = parseArgs({
   options: {
@@ -112,10 +113,10 @@ function spawnNode(args: string[], env: NodeJS.ProcessEnv): { child: ChildProces
 interface Server { child: ChildProcess; url: string; stderr: () => string }
 
 async function startServer(env: NodeJS.ProcessEnv, profileName?: string): Promise<Server> {
-  // One directory per server: every thread (tsx's loader runs in a worker) writes its own profile; the main
+  // One directory per server: every thread (a verification's worker too) writes its own profile; the main
   // thread's is the largest.
   const prof = profileName ? ['--cpu-prof', '--cpu-prof-dir', join(RESULTS_DIR, profileName)] : [];
-  const { child, stderr } = spawnNode([...prof, '--import', 'tsx', MAIN, 'serve'], { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+  const { child, stderr } = spawnNode([...prof, MAIN, 'serve'], { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
   return new Promise((resolvePromise, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`the server did not start in 120 s:\n${out}\n${stderr()}`)), 120_000);
@@ -730,6 +731,8 @@ const results: Record<string, any> = {
   settings: { events: EVENTS, batch: BATCH, clients: CLIENTS, queryEvents: QUERY_EVENTS, queriesPerShape: QUERIES, proofs: PROOFS, quick: flags.quick },
 };
 mkdirSync(RESULTS_DIR, { recursive: true });
+log('compiling the server (npm run build:server) …');
+if (spawnSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('npm run build:server failed');
 let failed: unknown = null;
 try {
   for (const db of DATABASES) await benchDatabase(db, results);

@@ -92,7 +92,7 @@ export async function buildApp({ db, config, logger = false, verifications }: Ap
   registerRetentionRoutes(app, db);
   registerScopeStatementRoutes(app, db);
   registerLedgerRoutes(app, db, config);
-  const runner = verifications ?? new LedgerVerificationRunner(db, { log: app.log });
+  const runner = verifications ?? new LedgerVerificationRunner(db, { log: app.log, workerDatabaseUrl: config.databaseUrl });
   app.addHook('onClose', async () => { await runner.stop(); });
   registerLedgerVerificationRoutes(app, runner);
   registerScopeAnalysisRoutes(app, db);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import type { Kysely, Transaction } from 'kysely';
-import { actorLabel, type Actor } from '../access/actor.js';
+import { actorLabel, contextOf, type Actor } from '../access/actor.js';
 import { authorize } from '../access/permissions.js';
 import { AppError } from '../api/errors.js';
 import { recordChange } from '../ledger/record.js';
@@ -10,6 +11,7 @@ import {
   countVerifications, findVerification, finishVerification, insertVerification, listVerifications, recordVerificationProgress,
   runningVerification, type VerificationOutcome, type VerificationRow, type VerificationStatus,
 } from '../store/ledger-verifications.js';
+import type { VerifyWorkerCommand, VerifyWorkerData, VerifyWorkerMessage } from './ledger-verification-worker.js';
 import { asActor } from './resources.js';
 
 type Trx = Transaction<any>;
@@ -92,6 +94,56 @@ export interface VerificationRunnerOptions {
   onBatch?: (id: string, done: number, total: number) => Promise<void> | void;
   /** Where a run that cannot record its end is reported (Fastify's `app.log` fits). */
   log?: { error(obj: object, msg: string): void };
+  /**
+   * PostgreSQL's URL: runs go to a worker thread with its own connections (ledger-verification-worker.ts), so the
+   * thread answering requests does not read, decode and hash the ledger. Absent (the embedded database, whose one
+   * connection lives in this thread): runs read a batch at a time in this thread, between requests.
+   */
+  workerDatabaseUrl?: string | null;
+  /** The worker's compiled module (default: beside this file, when it is compiled). */
+  workerEntry?: URL;
+}
+
+/**
+ * The worker thread's module: the compiled JavaScript beside this file. Run as TypeScript (tests, `npm run dev`)
+ * there is none (Node 20 cannot start a worker from TypeScript), so runs stay in this thread unless the runner is
+ * given a compiled one (`workerEntry`; the tests use dist/, which their global setup compiles).
+ */
+const COMPILED_WORKER = import.meta.url.endsWith('.js') ? new URL('./ledger-verification-worker.js', import.meta.url) : null;
+
+type ProgressHandler = (done: number, total: number) => Promise<void>;
+
+/** verifyLedger in a worker thread: the same report, progress (awaited, as in-process) and stop between batches. */
+function verifyInWorker(entry: URL, workerData: VerifyWorkerData, signal: AbortSignal, onProgress: ProgressHandler): Promise<LedgerVerification> {
+  const worker = new Worker(entry, { workerData });
+  const command = (c: VerifyWorkerCommand) => worker.postMessage(c);
+  return new Promise<LedgerVerification>((resolve, reject) => {
+    let ended = false;
+    const stop = () => command({ type: 'stop' });
+    signal.addEventListener('abort', stop, { once: true });
+    const end = (settle: () => void, terminate = false) => {
+      if (ended) return;
+      ended = true;
+      signal.removeEventListener('abort', stop);
+      if (terminate) void worker.terminate();
+      settle();
+    };
+    worker.on('message', (message: VerifyWorkerMessage) => {
+      switch (message.type) {
+        case 'progress':
+          onProgress(message.done, message.total).then(
+            () => { if (!ended) command({ type: 'ack' }); },
+            (error) => end(() => reject(error), true),
+          );
+          return;
+        case 'done': return end(() => resolve(message.report));
+        case 'stopped': return end(() => reject(new VerificationStopped(message.entriesChecked)));
+        case 'failed': return end(() => reject(new Error(message.message)));
+      }
+    });
+    worker.on('error', (error) => end(() => reject(error), true));
+    worker.on('exit', (code) => end(() => reject(new Error(`the verification's worker thread ended (exit code ${code}) before its result`))));
+  });
 }
 
 /**
@@ -186,18 +238,19 @@ export class LedgerVerificationRunner {
     let checked = 0;
     let outcome: VerificationOutcome;
     try {
-      const report = await verifyLedger((fn) => asActor(this.db, actor, fn), actor.orgId, {
-        signal,
-        ...(this.options.batchSize ? { batchSize: this.options.batchSize } : {}),
-        onProgress: async (done, total) => {
-          checked = done;
-          if (Date.now() - written >= PROGRESS_EVERY_MS) {
-            written = Date.now();
-            await asActor(this.db, actor, (trx) => recordVerificationProgress(trx, id, { treeSize: total, entriesChecked: done }));
-          }
-          await this.options.onBatch?.(id, done, total);
-        },
-      });
+      const onProgress = async (done: number, total: number) => {
+        checked = done;
+        if (Date.now() - written >= PROGRESS_EVERY_MS) {
+          written = Date.now();
+          await asActor(this.db, actor, (trx) => recordVerificationProgress(trx, id, { treeSize: total, entriesChecked: done }));
+        }
+        await this.options.onBatch?.(id, done, total);
+      };
+      const batchSize = this.options.batchSize ? { batchSize: this.options.batchSize } : {};
+      const entry = this.options.workerEntry ?? COMPILED_WORKER;
+      const report = this.options.workerDatabaseUrl && entry
+        ? await verifyInWorker(entry, { databaseUrl: this.options.workerDatabaseUrl, context: contextOf(actor), ...batchSize }, signal, onProgress)
+        : await verifyLedger((fn) => asActor(this.db, actor, fn), actor.orgId, { signal, ...batchSize, onProgress });
       outcome = outcomeOf(report);
     } catch (error) {
       outcome = error instanceof VerificationStopped

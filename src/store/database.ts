@@ -35,9 +35,9 @@ const INT8_OID = 20;
 
 type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'poolSize'> & Partial<Pick<Config, 'pgliteSharedBuffersMb'>>;
 
-export async function openDatabase(config: DatabaseConfig, options: { memory?: boolean } = {}): Promise<Database> {
+export async function openDatabase(config: DatabaseConfig, options: { memory?: boolean; applicationName?: string } = {}): Promise<Database> {
   return config.databaseUrl
-    ? openPostgres(config.databaseUrl, config.poolSize)
+    ? openPostgres(config.databaseUrl, config.poolSize, options.applicationName)
     : openPGlite(options.memory ? null : config.dataDir, config.pgliteSharedBuffersMb ?? DEFAULT_PGLITE_SHARED_BUFFERS_MB);
 }
 
@@ -90,7 +90,8 @@ async function openPGlite(dataDir: string | null, sharedBuffersMb: number): Prom
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+/** PostgreSQL: `applicationName` names the pool's connections in pg_stat_activity (default: the URL's, or none). */
+async function openPostgres(url: string, poolSize: number, applicationName?: string): Promise<Database> {
   const typeParsers = {
     getTypeParser: (oid: number, format?: any) => {
       if (oid === DATE_OID || oid === INT8_OID) return (v: string) => v;
@@ -102,7 +103,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // cannot take the role fails to open, instead of quietly serving queries as the login user.
   // The pool's client class sends parameterised queries as named prepared statements and a transaction's opening
   // with its first statement (src/store/pg-prepared.ts).
-  const pool = new pg.Pool({ ...appRoleConnection(url), max: poolSize, types: typeParsers, Client: PreparingClient });
+  const pool = new pg.Pool({
+    ...appRoleConnection(url), ...(applicationName ? { application_name: applicationName } : {}), max: poolSize, types: typeParsers, Client: PreparingClient,
+  });
   // A connection goes back to the pool with no transaction opening waiting (withContext always ends with COMMIT or
   // ROLLBACK, which consumes it; this is the belt to those braces).
   pool.on('release', (_error, client) => { if (client instanceof PreparingClient) client.discardDeferred(); });

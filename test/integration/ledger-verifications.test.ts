@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendEntries, type LedgerEntryInput } from '../../src/ledger/tree-store.js';
 import { operatorActor } from '../../src/services/provisioning.js';
@@ -17,6 +18,18 @@ const entry = (i: number): LedgerEntryInput => ({
   kind: 'change', at: new Date(1_700_000_000_000 + i * 1000).toISOString(), tenantId: null, action: 'update',
   objectType: 'system', objectId: randomUUID(), actor: 'tester', summary: `change ${i}`, details: { i },
 });
+
+/** Open connections to the test database (PostgreSQL) with this application_name. */
+async function connectionsNamed(name: string): Promise<number> {
+  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    const r = await client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [name]);
+    return Number(r.rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
 
 /** Holds every run after its first batch until `release` (when armed). */
 class Gate {
@@ -85,6 +98,10 @@ describe('ledger verifications in the background', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(run.id);
     expect((await get('/api/systems?limit=5')).statusCode).toBe(200);
+    if (DB_KIND === 'postgres') {
+      // on PostgreSQL the run reads through a worker thread's own connections, not the server's (held in there)
+      expect(await connectionsNamed('tenantproof ledger verification')).toBeGreaterThan(0);
+    }
 
     gate.release();
     await h.verifications.settled(run.id);

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
 import { buildApp, WEB_DIST } from '../../src/api/app.js';
+import { VERIFY_WORKER } from './cli.js';
 import { LedgerVerificationRunner } from '../../src/services/ledger-verification.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/store/database.js';
@@ -61,7 +62,7 @@ export async function startBrowserWorld(prepare: (h: Harness) => Promise<void>):
   // Files the server writes (evidence) go to a temporary data dir, removed on close.
   const dataDir = await mkdtemp(join(tmpdir(), 'tenantproof-e2e-'));
   const config = loadConfig({ TENANTPROOF_DATA: dataDir });
-  const verifications = new LedgerVerificationRunner(database.db);
+  const verifications = new LedgerVerificationRunner(database.db, { workerDatabaseUrl: process.env.TEST_DATABASE_URL ?? null, workerEntry: VERIFY_WORKER });
   const app = await buildApp({ db: database.db, config, verifications });
   const harness: Harness = { database, app, config, verifications, close: async () => {} };
   await prepare(harness);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * The `tenantproof` command as the tests run it: the compiled CLI under plain node, as users run it after
@@ -14,6 +14,12 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const NODE = process.execPath;
 /** Its first argument: the compiled CLI entry point. */
 export const CLI_MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+
+/**
+ * The compiled worker thread of background ledger verifications (PostgreSQL), compiled with the CLI: the runner
+ * cannot start one from TypeScript (src/services/ledger-verification.ts).
+ */
+export const VERIFY_WORKER = pathToFileURL(join(ROOT, 'dist', 'services', 'ledger-verification-worker.js'));
 
 /** Compile the server into dist/ (tsc, then the SQL migrations beside it), like `npm run build:server`. */
 export function buildCliForTests(): void {

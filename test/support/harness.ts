@@ -20,6 +20,7 @@ import { addFramework } from '../../src/services/frameworks.js';
 import { putRaci } from '../../src/services/raci.js';
 import { listVendorReviews } from '../../src/services/vendor-review.js';
 import { resourceByName } from '../../src/model/index.js';
+import { VERIFY_WORKER } from './cli.js';
 
 /** Which database this run uses: PostgreSQL when the global setup made one, else PGlite in memory. */
 export const DB_KIND = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -57,7 +58,8 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
   const database = await openTestDatabase();
   const tempDir = env.TENANTPROOF_DATA ? null : await mkdtemp(join(tmpdir(), 'tenantproof-test-'));
   const config = loadConfig({ ...(tempDir ? { TENANTPROOF_DATA: tempDir } : {}), ...env });
-  const verifications = new LedgerVerificationRunner(database.db, options.verifications);
+  // on PostgreSQL, runs go to a worker thread with its own connections, as in the server
+  const verifications = new LedgerVerificationRunner(database.db, { workerDatabaseUrl: process.env.TEST_DATABASE_URL ?? null, workerEntry: VERIFY_WORKER, ...options.verifications });
   const app = await buildApp({ db: database.db, config, verifications });
   await app.ready();
   return {
