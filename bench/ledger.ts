@@ -483,6 +483,9 @@ async function verifyOverHttp(base: string, token: string) {
  * see meanwhile: GET /api/ledger/checkpoints/latest one after the other until the run ends, each timed.
  */
 async function verifyInBackground(base: string, token: string) {
+  // the same request with no verification running, for comparison
+  const idle: number[] = [];
+  for (let i = 0; i < 200; i++) idle.push((await ok('GET', `${base}/api/ledger/checkpoints/latest`, token)).ms);
   const started = await request('POST', `${base}/api/ledger/verifications`, token);
   if (started.status !== 202) throw new Error(`POST /api/ledger/verifications: HTTP ${started.status} ${JSON.stringify(started.json).slice(0, 400)}`);
   const id = started.json.id as string;
@@ -500,8 +503,13 @@ async function verifyInBackground(base: string, token: string) {
   const seconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
   return {
     entries: run.entriesChecked, seconds: +seconds.toFixed(2), entriesPerSecond: Math.round(run.entriesChecked / seconds),
-    requestsMeanwhile: percentiles(during),
+    requestsMeanwhile: percentiles(during), requestsWithoutVerification: percentiles(idle),
   };
+}
+
+function backgroundLine(b: Awaited<ReturnType<typeof verifyInBackground>>): string {
+  const p = (x: { p50: number; p95: number; max: number }) => `p50 ${x.p50} ms, p95 ${x.p95} ms, max ${x.max} ms`;
+  return `  verify in the background (POST /api/ledger/verifications): ${b.entriesPerSecond.toLocaleString('en')} entries/s (${b.seconds} s); meanwhile ${b.requestsMeanwhile.n} requests (GET /api/ledger/checkpoints/latest, one after the other): ${p(b.requestsMeanwhile)} (with no verification running: ${p(b.requestsWithoutVerification)})`;
 }
 
 async function checkpointSizes(base: string, token: string): Promise<number[]> {
@@ -574,7 +582,7 @@ async function benchDatabase(db: 'postgres' | 'pglite', results: Record<string, 
   out.ingested.verify = await verifyOverHttp(server.url, tokens.engineer);
   log(`  verify (POST /api/ledger/verify): ${out.ingested.verify.entriesPerSecond.toLocaleString('en')} entries/s (${out.ingested.verify.entries.toLocaleString('en')} entries, ${out.ingested.verify.checkpoints} checkpoints, ${out.ingested.verify.seconds} s)`);
   out.ingested.verifyInBackground = await verifyInBackground(server.url, tokens.engineer);
-  log(`  verify in the background (POST /api/ledger/verifications): ${out.ingested.verifyInBackground.entriesPerSecond.toLocaleString('en')} entries/s (${out.ingested.verifyInBackground.seconds} s); meanwhile ${out.ingested.verifyInBackground.requestsMeanwhile.n} requests (GET /api/ledger/checkpoints/latest, one after the other): p50 ${out.ingested.verifyInBackground.requestsMeanwhile.p50} ms, p95 ${out.ingested.verifyInBackground.requestsMeanwhile.p95} ms, max ${out.ingested.verifyInBackground.requestsMeanwhile.max} ms`);
+  log(backgroundLine(out.ingested.verifyInBackground));
   out.ingested.serverPeakRssMb = peakRssMb(server.child.pid!);
   await stopServer(server);
   out.ingested.proofsInProcess = await proofsInProcess(env, tokens.orgId, before);
@@ -679,6 +687,8 @@ async function scalePart(out: Record<string, any>, env: NodeJS.ProcessEnv, owner
     scale.verify = await verifyOverHttp(server.url, scaleTokens.engineer);
     scale.verify.cpu = cpuBetween(before, snapshot(server.child.pid, undefined, postmaster));
     log(`  verify (POST /api/ledger/verify): ${scale.verify.entriesPerSecond.toLocaleString('en')} entries/s (${scale.verify.entries.toLocaleString('en')} entries, ${scale.verify.seconds} s; server CPU ${scale.verify.cpu.serverPct}%, database ${scale.verify.cpu.databasePct}%)`);
+    scale.verifyInBackground = await verifyInBackground(server.url, scaleTokens.engineer);
+    log(backgroundLine(scale.verifyInBackground));
   }
   scale.serverPeakRssMb = peakRssMb(server.child.pid!);
   await stopServer(server);
