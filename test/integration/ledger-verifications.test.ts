@@ -4,9 +4,10 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendEntries, type LedgerEntryInput } from '../../src/ledger/tree-store.js';
+import { LedgerVerificationRunner } from '../../src/services/ledger-verification.js';
 import { operatorActor } from '../../src/services/provisioning.js';
 import { withContext } from '../../src/store/database.js';
-import { CLI_MAIN, NODE } from '../support/cli.js';
+import { CLI_MAIN, NODE, VERIFY_WORKER } from '../support/cli.js';
 import { as, DB_KIND, seedOrg, startHarness, type Harness, type SeededOrg } from '../support/harness.js';
 
 /**
@@ -208,6 +209,24 @@ describe('stopping the server during a run', () => {
       await expect(h.verifications.start(operatorActor(s.org.orgId))).rejects.toMatchObject({ code: 'shutting_down', status: 503 });
     } finally {
       gate.release();
+      await h.close();
+    }
+  });
+});
+
+describe.skipIf(DB_KIND !== 'postgres')('the worker thread of a run (PostgreSQL)', () => {
+  it('a worker that cannot reach the database ends its run as error, recorded with the reason', async () => {
+    const h = await startHarness();
+    try {
+      const s = await seedOrg(h, 'worker-error');
+      const unreachable = new LedgerVerificationRunner(h.database.db, { workerDatabaseUrl: 'postgres://postgres@127.0.0.1:9/nowhere', workerEntry: VERIFY_WORKER });
+      const { run } = await unreachable.start(operatorActor(s.org.orgId));
+      await unreachable.settled(run.id);
+      const ended = await unreachable.get(operatorActor(s.org.orgId), run.id);
+      expect(ended).toMatchObject({ status: 'error', entriesChecked: 0, problem: null });
+      expect(ended.error).toMatch(/ECONNREFUSED/);
+      expect(ended.finishedAt).not.toBeNull();
+    } finally {
       await h.close();
     }
   });
