@@ -6,10 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
 import { buildApp, WEB_DIST } from '../../src/api/app.js';
-import { VERIFY_WORKER } from './cli.js';
 import { LedgerVerificationRunner } from '../../src/services/ledger-verification.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/store/database.js';
+import { VERIFY_WORKER } from './cli.js';
 import { openTestDatabase, PASSWORD, type Harness } from './harness.js';
 
 /**

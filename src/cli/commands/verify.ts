@@ -38,7 +38,7 @@ function describe(label: string, r: CliReport): string {
   if (r.status === 'interrupted') return `${label}: interrupted after ${r.entriesChecked} of ${r.treeSize} entries${recorded}\n`;
   if (r.status === 'error') return `${label}: could not finish: ${r.error}${recorded}\n`;
   if (r.ok) {
-    return `${label}: ok: ${r.entriesChecked} ${r.entriesChecked === 1 ? 'entry' : 'entries'} recomputed (${r.entriesExpired} expired by retention, leaf hashes kept), ${r.checkpointsChecked} checkpoints verified, tree size ${r.treeSize}${recorded}\n`;
+    return `${label}: ok: ${r.entriesChecked} ${r.entriesChecked === 1 ? 'entry' : 'entries'} recomputed (${r.entriesExpired} expired by retention, leaf hashes kept), ${r.checkpointsChecked} ${r.checkpointsChecked === 1 ? 'checkpoint' : 'checkpoints'} verified, tree size ${r.treeSize}${recorded}\n`;
   }
   const p = r.problem!;
   return `${label}: FAILED at ${p.kind} ${p.at}: ${p.message}${recorded}\n`;
