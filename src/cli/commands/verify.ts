@@ -7,6 +7,7 @@ import {
   type CheckpointJson, type KeyMaterial, type ProofVerdict,
 } from '../../ledger/proof.js';
 import { verifyLedger, type LedgerProblem, type LedgerVerification } from '../../ledger/verify.js';
+import { plural } from '../../model/scope/wording.js';
 import { LedgerVerificationRunner } from '../../services/ledger-verification.js';
 import { operatorActor } from '../../services/provisioning.js';
 import type { VerificationStatus } from '../../store/ledger-verifications.js';
@@ -38,7 +39,7 @@ function describe(label: string, r: CliReport): string {
   if (r.status === 'interrupted') return `${label}: interrupted after ${r.entriesChecked} of ${r.treeSize} entries${recorded}\n`;
   if (r.status === 'error') return `${label}: could not finish: ${r.error}${recorded}\n`;
   if (r.ok) {
-    return `${label}: ok: ${r.entriesChecked} ${r.entriesChecked === 1 ? 'entry' : 'entries'} recomputed (${r.entriesExpired} expired by retention, leaf hashes kept), ${r.checkpointsChecked} ${r.checkpointsChecked === 1 ? 'checkpoint' : 'checkpoints'} verified, tree size ${r.treeSize}${recorded}\n`;
+    return `${label}: ok: ${plural(r.entriesChecked, 'entry', 'entries')} recomputed (${r.entriesExpired} expired by retention, leaf hashes kept), ${plural(r.checkpointsChecked, 'checkpoint')} verified, tree size ${r.treeSize}${recorded}\n`;
   }
   const p = r.problem!;
   return `${label}: FAILED at ${p.kind} ${p.at}: ${p.message}${recorded}\n`;
