@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { verifyLedger, VerificationStopped } from '../ledger/verify.js';
+import { verifyLedger, VerificationStopped, type LedgerVerification } from '../ledger/verify.js';
 import { openDatabase, withContext, type RequestContext } from '../store/database.js';
 
 /**
@@ -21,7 +21,7 @@ export interface VerifyWorkerData {
 
 export type VerifyWorkerMessage =
   | { type: 'progress'; done: number; total: number }
-  | { type: 'done'; report: Awaited<ReturnType<typeof verifyLedger>> }
+  | { type: 'done'; report: LedgerVerification }
   | { type: 'stopped'; entriesChecked: number }
   | { type: 'failed'; message: string };
 
